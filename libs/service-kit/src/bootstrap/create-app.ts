@@ -1,0 +1,57 @@
+import { INestApplication, Logger as NestLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import { sendProblem } from '../errors/problem-details.filter';
+import { ProblemDetailsFilter } from '../errors/problem-details.filter';
+import { createValidationPipe } from '../http/validation.pipe';
+
+export interface ServiceAppOptions {
+  name: string;
+  version?: string;
+  description?: string;
+  /** Largest accepted request body. Bounded so one client can't exhaust memory. */
+  bodyLimitBytes?: number;
+}
+
+/**
+ * Every service is created here, so they all share the same edge behaviour:
+ * Fastify, problem+json errors, strict DTO validation, JSON logs, OpenAPI at /docs.
+ */
+export async function createServiceApp(module: unknown, options: ServiceAppOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimitBytes ?? 256 * 1024,
+    trustProxy: true,
+    // New requests on kept-alive sockets get 503 while closing, which the edge retries elsewhere.
+    return503OnClosing: true,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => (req.headers['x-request-id'] as string | undefined)?.slice(0, 128) ?? randomUUID(),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalPipes(createValidationPipe());
+  installFastifyErrorHandlers(app);
+  setupOpenApi(app, options);
+  return app;
+}
+
+/** Errors raised by Fastify before Nest sees the request (JSON parse, media type, size). */
+function installFastifyErrorHandlers(app: NestFastifyApplication): void {
+  const logger = new NestLogger('Errors');
+  const fastify = app.getHttpAdapter().getInstance();
+  // JSON only: a text/plain body would otherwise reach DTO validation as a string.
+  fastify.removeContentTypeParser('text/plain');
+  fastify.setErrorHandler((err, request, reply) => sendProblem(err, request, reply, logger));
+}
+
+function setupOpenApi(app: INestApplication, options: ServiceAppOptions): void {
+  const config = new DocumentBuilder()
+    .setTitle(options.name)
+    .setDescription(options.description ?? `${options.name} API`)
+    .setVersion(options.version ?? '0.1.0')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), { jsonDocumentUrl: 'docs/json' });
+}

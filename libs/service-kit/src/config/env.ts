@@ -1,0 +1,88 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, validateSync } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+
+/**
+ * Settings every service understands. A service extends this class with its own
+ * fields; the whole environment is validated once at start so a typo fails fast
+ * with a message naming the variable instead of surfacing later as a 500.
+ */
+export class BaseEnv {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @IsString()
+  HOST = '127.0.0.1';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
+  DATABASE_URL: string;
+
+  /** Run pending migrations at start. Off when a deploy step runs them instead. */
+  @Transform(({ value }) => value === undefined || value === '' ? true : value === true || value === 'true' || value === '1')
+  DB_MIGRATE_ON_START = true;
+
+  /** Where the user-service publishes its public keys. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  JWKS_URL?: string;
+
+  @IsString()
+  JWT_ISSUER = 'ha-shop';
+
+  @IsString()
+  JWT_AUDIENCE = 'ha-shop';
+
+  /** How long a terminating service keeps serving while load balancers notice it is not ready. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_DRAIN_MS = 1000;
+
+  /** Hard limit for the whole shutdown; past it the process exits non-zero. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  SHUTDOWN_GRACE_MS = 10_000;
+
+  /** Secret that enables the fault-injection switch; unset means the switch does not exist. */
+  @IsOptional()
+  @IsString()
+  FAULT_INJECTION_SECRET?: string;
+
+  /** Shared secret for service-to-service internal routes (inventory, event feeds). */
+  @IsOptional()
+  @IsString()
+  INTERNAL_TOKEN?: string;
+}
+
+export class EnvValidationError extends Error {}
+
+/** Validates `env` against `cls`, applying the class's defaults for missing variables. */
+export function validateEnv<T extends object>(cls: new () => T, env: Record<string, string | undefined>): T {
+  const known = Object.keys(new cls());
+  const picked: Record<string, unknown> = {};
+  for (const key of Object.keys(env)) {
+    if (env[key] !== undefined && env[key] !== '') picked[key] = env[key];
+  }
+  const instance = plainToInstance(cls, picked, { exposeDefaultValues: true });
+  // Only validate what the class declares; the rest of the process env is not ours.
+  const errors = validateSync(instance, { skipMissingProperties: false, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new EnvValidationError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  for (const key of Object.keys(instance)) {
+    if (!known.includes(key) && !(key in picked)) delete (instance as Record<string, unknown>)[key];
+  }
+  return instance;
+}

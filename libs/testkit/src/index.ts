@@ -1,0 +1,8 @@
+export { startLocalPostgres, freePort } from './embedded-postgres';
+export type { LocalPostgres, LocalPostgresOptions } from './embedded-postgres';
+export { createTestDatabase, sql } from './test-database';
+export { bootService, testEnv } from './boot-service';
+export { TestIssuer } from './test-issuer';
+export type { TokenClaims } from './test-issuer';
+export { apiClient, expectProblem } from './http-client';
+export type { ApiClient, ApiResponse, RequestOptions } from './http-client';
