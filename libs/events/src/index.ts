@@ -1,0 +1,12 @@
+import { CreateOutbox1731000000000 } from './create-outbox.migration';
+import { OutboxEventEntity } from './outbox-event.entity';
+
+export { OutboxEventEntity, CreateOutbox1731000000000 };
+export { OutboxService, EVENT_SOURCE } from './outbox.service';
+export { EventsModule } from './events.module';
+export { EventFeedController } from './event-feed.controller';
+export type { DomainEvent, EventFeedPage, NewEvent } from './domain-event';
+
+/** Add to a service's DatabaseModule entities / migrations. */
+export const OUTBOX_ENTITIES = [OutboxEventEntity];
+export const OUTBOX_MIGRATIONS = [CreateOutbox1731000000000];

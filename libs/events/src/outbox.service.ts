@@ -1,0 +1,78 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { context, propagation } from '@opentelemetry/api';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { DomainEvent, EventFeedPage, NewEvent } from './domain-event';
+import { OutboxEventEntity } from './outbox-event.entity';
+
+export const EVENT_SOURCE = Symbol('EVENT_SOURCE');
+
+// Transaction-scoped lock that serialises appends, making `seq` order equal commit order.
+// Without it a reader could see seq 11 committed before seq 10 and move its cursor past 10 forever.
+const APPEND_LOCK_KEY = 7_326_412;
+
+@Injectable()
+export class OutboxService {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(EVENT_SOURCE) readonly source: string,
+  ) {}
+
+  /**
+   * Appends events inside the caller's transaction. Call it last in the transaction:
+   * the lock it takes is held until commit.
+   */
+  async append(manager: EntityManager, ...events: NewEvent[]): Promise<string[]> {
+    if (!manager.queryRunner?.isTransactionActive) {
+      throw new Error('OutboxService.append must run inside the transaction that makes the change');
+    }
+    const carrier: Record<string, string> = {};
+    propagation.inject(context.active(), carrier);
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK_KEY]);
+    const ids = events.map(() => randomUUID());
+    const values: unknown[] = [];
+    const rows = events.map((e, i) => {
+      values.push(ids[i], e.type, e.aggregateId, JSON.stringify(e.payload), carrier.traceparent ?? null);
+      const b = i * 5;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}::jsonb, $${b + 5})`;
+    });
+    await manager.query(
+      `INSERT INTO outbox_event (id, type, aggregate_id, payload, traceparent) VALUES ${rows.join(', ')}`,
+      values,
+    );
+    return ids;
+  }
+
+  /** Appends in a transaction of its own, for events that are not part of a state change. */
+  appendStandalone(...events: NewEvent[]): Promise<string[]> {
+    return this.dataSource.transaction((manager) => this.append(manager, ...events));
+  }
+
+  async page(after: string, limit: number): Promise<EventFeedPage> {
+    const rows = await this.dataSource
+      .getRepository(OutboxEventEntity)
+      .createQueryBuilder('e')
+      .where('e.seq > :after', { after })
+      .orderBy('e.seq', 'ASC')
+      .limit(limit + 1)
+      .getMany();
+    const hasMore = rows.length > limit;
+    const events: DomainEvent[] = rows.slice(0, limit).map((r) => ({
+      id: r.id,
+      seq: String(r.seq),
+      source: this.source,
+      type: r.type,
+      aggregateId: r.aggregateId,
+      payload: r.payload,
+      traceparent: r.traceparent,
+      occurredAt: r.occurredAt.toISOString(),
+    }));
+    return { source: this.source, events, nextCursor: events.at(-1)?.seq ?? after, hasMore };
+  }
+
+  /** Newest sequence number, for the outbox-lag metric. */
+  async headSeq(): Promise<string> {
+    const [row] = (await this.dataSource.query('SELECT coalesce(max(seq), 0)::text AS head FROM outbox_event')) as Array<{ head: string }>;
+    return row.head;
+  }
+}
