@@ -16,6 +16,8 @@ export interface EventFeedPage {
   /** Pass as `after` to get the next page; equal to the request's `after` when nothing new. */
   nextCursor: string;
   hasMore: boolean;
+  /** Newest seq on the producer when the page was read; `head - cursor` is the consumer's lag. */
+  headSeq: string;
 }
 
 export interface NewEvent {

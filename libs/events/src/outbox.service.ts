@@ -67,7 +67,8 @@ export class OutboxService {
       traceparent: r.traceparent,
       occurredAt: r.occurredAt.toISOString(),
     }));
-    return { source: this.source, events, nextCursor: events.at(-1)?.seq ?? after, hasMore };
+    const headSeq = hasMore || events.length === 0 ? await this.headSeq() : events[events.length - 1].seq;
+    return { source: this.source, events, nextCursor: events.at(-1)?.seq ?? after, hasMore, headSeq };
   }
 
   /** Newest sequence number, for the outbox-lag metric. */

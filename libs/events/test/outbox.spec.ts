@@ -44,7 +44,8 @@ describe('transactional outbox', () => {
     expect(second.events.map((e) => e.payload.i)).toEqual([3, 4]);
     expect(second.hasMore).toBe(false);
     const empty = await outbox.page(second.nextCursor, 3);
-    expect(empty).toMatchObject({ events: [], nextCursor: second.nextCursor, hasMore: false });
+    expect(empty).toMatchObject({ events: [], nextCursor: second.nextCursor, hasMore: false, headSeq: second.nextCursor });
+    expect(first.headSeq).toBe(second.nextCursor);
   });
 
   it('never lets a reader skip an event committed out of order', async () => {

@@ -6,3 +6,4 @@ export { TestIssuer } from './test-issuer';
 export type { TokenClaims } from './test-issuer';
 export { apiClient, expectProblem } from './http-client';
 export type { ApiClient, ApiResponse, RequestOptions } from './http-client';
+export { waitFor } from './wait-for';
