@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DatabaseModule } from '@ha-shop/database';
-import { ResilienceModule } from '@ha-shop/resilience';
+import { DependencyHealthDetails, ResilienceModule } from '@ha-shop/resilience';
 import { ServiceCoreModule } from '@ha-shop/service-kit';
 import { AnalyticsEnv } from './config/analytics.env';
 import { KpisModule } from './kpis/kpis.module';
@@ -18,7 +18,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ServiceCoreModule.forRoot({ name: SERVICE_NAME, envClass: AnalyticsEnv, env }),
+        ServiceCoreModule.forRoot({ name: SERVICE_NAME, envClass: AnalyticsEnv, env, health: { details: [DependencyHealthDetails] } }),
         DatabaseModule.forRoot({ applicationName: SERVICE_NAME, entities: [], migrations: ANALYTICS_MIGRATIONS }),
         ResilienceModule.forRoot(),
         KpisModule,

@@ -34,6 +34,7 @@ export class AuthGuard implements CanActivate {
       context.getClass(),
     ]);
     if (requirement?.internal) return this.checkInternal(request);
+    if (requirement?.skipToken) return true;
     const header = request.headers.authorization;
     const token = typeof header === 'string' && /^Bearer /i.test(header) ? header.slice(7).trim() : undefined;
     if (header !== undefined && !token) throw unauthorized('Authorization must be a Bearer token.');

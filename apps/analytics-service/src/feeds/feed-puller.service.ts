@@ -42,7 +42,8 @@ export class FeedPuller implements OnApplicationBootstrap, OnModuleDestroy {
     this.feeds = parseFeedSources(env.FEED_SOURCES).map(({ source, urls }) => {
       let next = 0;
       const client = new ServiceClient({
-        dependency: 'analytics→feed',
+        // `#source` gives each producer its own breaker, so one dead producer can't stop the others.
+        dependency: `analytics→feed#${source}`,
         // Replicas of a producer serve the same feed; rotate so one dead replica only costs a retry.
         baseUrl: () => urls[next++ % urls.length],
         registry,

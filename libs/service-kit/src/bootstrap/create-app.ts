@@ -3,9 +3,12 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { sendProblem } from '../errors/problem-details.filter';
 import { ProblemDetailsFilter } from '../errors/problem-details.filter';
+import { BaseEnv } from '../config/env';
+import { installFaultInjection } from '../http/fault-injection';
 import { createValidationPipe } from '../http/validation.pipe';
 
 export interface ServiceAppOptions {
@@ -27,23 +30,40 @@ export async function createServiceApp(module: unknown, options: ServiceAppOptio
     // New requests on kept-alive sockets get 503 while closing, which the edge retries elsewhere.
     return503OnClosing: true,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => (req.headers['x-request-id'] as string | undefined)?.slice(0, 128) ?? randomUUID(),
+    // Router-level errors (malformed URL encoding, over-long path parameter) skip the error
+    // handler and would answer plain JSON; route them through the same problem mapping.
+    frameworkErrors: (err: Error, request: FastifyRequest, reply: FastifyReply) =>
+      sendProblem(err, request, reply, new NestLogger('Errors')),
   });
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());
   installFastifyErrorHandlers(app);
+  const faultSecret = faultInjectionSecret(app);
+  if (faultSecret) installFaultInjection(app.getHttpAdapter().getInstance(), faultSecret);
   setupOpenApi(app, options);
   return app;
 }
 
-/** Errors raised by Fastify before Nest sees the request (JSON parse, media type, size). */
+/** The chaos switch exists only when the secret is configured (never in a module without BaseEnv). */
+function faultInjectionSecret(app: NestFastifyApplication): string | undefined {
+  try {
+    return app.get(BaseEnv, { strict: false }).FAULT_INJECTION_SECRET;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Errors raised by Fastify before a route handler runs (JSON parse, media type, size)
+ * already reach ProblemDetailsFilter through the error handler Nest installs, so
+ * only the accepted media types need narrowing here.
+ */
 function installFastifyErrorHandlers(app: NestFastifyApplication): void {
-  const logger = new NestLogger('Errors');
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only: a text/plain body would otherwise reach DTO validation as a string.
   fastify.removeContentTypeParser('text/plain');
-  fastify.setErrorHandler((err, request, reply) => sendProblem(err, request, reply, logger));
 }
 
 function setupOpenApi(app: INestApplication, options: ServiceAppOptions): void {

@@ -64,8 +64,10 @@ const PG_CLIENT_ERRORS: Record<string, [number, string]> = {
 
 /** Errors meaning "the database is not there right now": answer 503 quickly, never 500. */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  const e = err as { code?: string; message?: string } | undefined;
+  const e = err as { code?: string; message?: string; name?: string } | undefined;
   if (!e) return false;
+  // TypeORM releases a transaction's query runner when its connection dies mid-transaction.
+  if (e.name === 'QueryRunnerAlreadyReleasedError') return true;
   const code = e.code ?? '';
   if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300'].includes(code)) return true;
   if (code.startsWith('08')) return true;

@@ -1,7 +1,18 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
+import type { DestinationStream } from 'pino';
 import { logMixin } from './log-context';
+
+let destinationOverride: DestinationStream | undefined;
+
+/**
+ * Sends the logs of services created from now on to `stream` instead of stdout (tests
+ * read what a service logs, e.g. to prove secrets never appear). `undefined` restores stdout.
+ */
+export function setLogDestination(stream: DestinationStream | undefined): void {
+  destinationOverride = stream;
+}
 
 /**
  * Paths pino blanks out wherever they appear. Secrets reach logs through request
@@ -30,7 +41,7 @@ export class ServiceLoggerModule {
       module: ServiceLoggerModule,
       imports: [
         LoggerModule.forRoot({
-          pinoHttp: {
+          pinoHttp: withDestination({
             level,
             name: serviceName,
             base: { service: serviceName },
@@ -43,9 +54,13 @@ export class ServiceLoggerModule {
               req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
-          },
+          }),
         }),
       ],
     };
   }
+}
+
+function withDestination<O>(options: O): O | [O, DestinationStream] {
+  return destinationOverride ? [options, destinationOverride] : options;
 }

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { SearchController } from '../search/search.controller';
+import { SearchService } from '../search/search.service';
+import { CatalogController } from './catalog.controller';
+import { CatalogService } from './catalog.service';
+import { ProductViewRecorder } from './product-view-recorder';
+
+/** Public, anonymous reads: listing, detail, categories and search. */
+@Module({
+  controllers: [CatalogController, SearchController],
+  providers: [CatalogService, SearchService, ProductViewRecorder],
+})
+export class CatalogModule {}

@@ -1,0 +1,67 @@
+import { BaseEnv } from '@ha-shop/service-kit';
+import { Transform } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
+
+export class UserEnv extends BaseEnv {
+  /** Lifetime of an access JWT. Short, because other services accept it without asking us. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(30)
+  @Max(86_400)
+  ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  /** Lifetime of a refresh token; each rotation starts a new one (sliding session). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(90 * 86_400)
+  REFRESH_TOKEN_TTL_SECONDS = 14 * 86_400;
+
+  /** Login attempts per account (normalised email) per minute, across all replicas. 0 disables. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  LOGIN_RATE_LIMIT_PER_MINUTE = 10;
+
+  /** Login attempts per client IP per minute, across all replicas. 0 disables. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  LOGIN_IP_RATE_LIMIT_PER_MINUTE = 30;
+
+  /** Registrations per client IP per minute (each costs an argon2 hash). 0 disables. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  REGISTER_IP_RATE_LIMIT_PER_MINUTE = 20;
+
+  /**
+   * PKCS#8 PEM of an ES256 (P-256) key to sign with instead of the database-managed key.
+   * `\n` escapes are accepted so it fits in one env line.
+   */
+  @IsOptional()
+  @IsString()
+  @Matches(/BEGIN (EC )?PRIVATE KEY/, { message: 'JWT_PRIVATE_KEY_PEM must be a PEM private key' })
+  JWT_PRIVATE_KEY_PEM?: string;
+
+  /** `kid` for JWT_PRIVATE_KEY_PEM; defaults to the key's RFC 7638 thumbprint. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  JWT_KEY_ID?: string;
+
+  /** When set, private keys generated into the database are encrypted with a key derived from it. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  JWT_KEY_ENCRYPTION_SECRET?: string;
+
+  /** How often a replica re-reads the signing keys (to pick up a rotation made elsewhere). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SIGNING_KEY_RELOAD_SECONDS = 60;
+}

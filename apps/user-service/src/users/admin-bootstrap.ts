@@ -1,0 +1,54 @@
+import { OutboxService } from '@ha-shop/events';
+import { isEmail } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { SERVICE_NAME } from '../schema';
+import { PasswordHasher } from './password-hasher';
+import { normaliseEmail, passwordPolicyViolation } from './password-policy';
+
+export interface CreateAdminResult {
+  id: string;
+  email: string;
+  /** False when the account existed: it then got the admin role and the given password. */
+  created: boolean;
+}
+
+/**
+ * Creates an admin, or makes an existing account one (and sets its password), so
+ * operators and the local runner can call it on every start. Needs the schema in
+ * place (run the migrations first). This and the CLI are the only ways to get the
+ * admin role: there is no HTTP route that grants it.
+ */
+export async function createAdmin(
+  dataSource: DataSource,
+  email: string,
+  password: string,
+  name = 'Administrator',
+): Promise<CreateAdminResult> {
+  const normalised = normaliseEmail(email);
+  if (!isEmail(normalised) || normalised.length > 254)
+    throw new Error('createAdmin: email must be a valid email address');
+  const violation = passwordPolicyViolation(password, normalised);
+  if (violation) throw new Error(`createAdmin: ${violation}`);
+  const passwordHash = await new PasswordHasher().hash(password);
+  const outbox = new OutboxService(dataSource, SERVICE_NAME);
+  return dataSource.transaction(async (manager) => {
+    // xmax = 0 only on a freshly inserted row: tells "created" from "updated" in one statement.
+    const [row]: Array<{ id: string; created: boolean; roles: string[] }> = await manager.query(
+      `INSERT INTO app_user (email, name, password_hash, roles) VALUES ($1, $2, $3, ARRAY['customer', 'admin'])
+       ON CONFLICT ((lower(email))) DO UPDATE SET
+         password_hash = EXCLUDED.password_hash,
+         roles = CASE WHEN 'admin' = ANY (app_user.roles) THEN app_user.roles ELSE app_user.roles || ARRAY['admin'] END,
+         updated_at = now()
+       RETURNING id, roles, (xmax = 0) AS created`,
+      [normalised, name.trim().slice(0, 100) || 'Administrator', passwordHash],
+    );
+    if (row.created) {
+      await outbox.append(manager, {
+        type: 'user.registered',
+        aggregateId: row.id,
+        payload: { userId: row.id, roles: row.roles },
+      });
+    }
+    return { id: row.id, email: normalised, created: row.created };
+  });
+}

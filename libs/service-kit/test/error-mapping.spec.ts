@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { isDatabaseUnavailable, mapError } from '../src';
+
+describe('database-unavailable mapping', () => {
+  it('answers 503 with Retry-After when a transaction lost its connection (PostgreSQL restart)', () => {
+    // What TypeORM throws at COMMIT after the connection died mid-transaction.
+    const err = Object.assign(new Error('Query runner already released. Cannot run queries anymore.'), {
+      name: 'QueryRunnerAlreadyReleasedError',
+    });
+    expect(isDatabaseUnavailable(err)).toBe(true);
+    const mapped = mapError(err);
+    expect(mapped.problem.status).toBe(503);
+    expect(mapped.headers['retry-after']).toBeDefined();
+  });
+
+  it('still answers 500 for unknown errors', () => {
+    expect(mapError(new Error('boom')).problem.status).toBe(500);
+  });
+});
