@@ -1,0 +1,235 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { Binaries, cachedBinaries, ensureBinaries } from './binaries';
+import { componentSpecs, kwokNode, Layout } from './components';
+import { KubeApi, waitFor } from './kube-api';
+import { writeKubeconfig } from './kubeconfig';
+import { generatePki } from './pki';
+import { freePorts } from './ports';
+import { ProcessSet, tail } from './processes';
+
+export interface StartOptions {
+  /** Simulated nodes to create (default 3). */
+  nodes?: number;
+  /** Work dir for certs, etcd data and logs (default: a fresh temp dir). */
+  dir?: string;
+  /** Keep the work dir after stop() (it is always kept when start fails). */
+  keepDir?: boolean;
+  /** Default 120 s: generous because two cores may be busy with other tests. */
+  timeoutMs?: number;
+  log?: (message: string) => void;
+  /** Skip the HA_SHOP_KUBECONFIG check and always start a local control plane. */
+  forceLocal?: boolean;
+}
+
+export interface ControlPlane {
+  /** Kubeconfig for kubectl, helm and @kubernetes/client-node. */
+  readonly kubeconfigPath: string;
+  /** True when HA_SHOP_KUBECONFIG pointed at an existing cluster (k3d); stop() leaves it running. */
+  readonly external: boolean;
+  /** Names of the simulated nodes (empty for an external cluster). */
+  readonly nodeNames: string[];
+  /** Work dir with logs (undefined for an external cluster). */
+  readonly dir: string | undefined;
+  /** Milliseconds from start call to ready. */
+  readonly startupMs: number;
+  /** Env for child processes: KUBECONFIG, private HELM_* dirs, built binaries first on PATH. */
+  readonly env: NodeJS.ProcessEnv;
+  /** Path of a built tool, or its bare name (PATH lookup) when not built. */
+  bin(name: 'kubectl' | 'helm'): string;
+  stop(): Promise<void>;
+}
+
+export const EXTERNAL_KUBECONFIG_ENV = 'HA_SHOP_KUBECONFIG';
+
+const live = new Set<ProcessSet>();
+
+/**
+ * Starts etcd, kube-apiserver, kube-controller-manager, kube-scheduler and
+ * kwok on free loopback ports, creates simulated nodes and resolves once they
+ * are Ready and pods can be admitted. With HA_SHOP_KUBECONFIG set it starts
+ * nothing and hands back that cluster instead.
+ */
+export async function startControlPlane(opts: StartOptions = {}): Promise<ControlPlane> {
+  const external = process.env[EXTERNAL_KUBECONFIG_ENV];
+  if (external && !opts.forceLocal) return externalCluster(resolve(external));
+
+  const started = Date.now();
+  const log = opts.log ?? (() => undefined);
+  const bin = await ensureBinaries();
+  const dir = opts.dir ? resolve(opts.dir) : mkdtempSync(join(tmpdir(), 'ha-shop-k8s-'));
+  mkdirSync(dir, { recursive: true });
+  const procs = new ProcessSet(dir);
+  live.add(procs);
+  installExitHandlers();
+  procs.startWatchdog(!opts.keepDir);
+
+  try {
+    const timeoutMs = opts.timeoutMs ?? 120_000;
+    const deadline = Date.now() + timeoutMs;
+    const remaining = () => Math.max(1_000, deadline - Date.now());
+    const [etcdClient, etcdPeer, apiserver, controllerManager, scheduler, kwok] = await freePorts(6);
+    const ports = { etcdClient, etcdPeer, apiserver, controllerManager, scheduler, kwok };
+    const pki = await generatePki(join(dir, 'pki'));
+    const server = `https://127.0.0.1:${ports.apiserver}`;
+    const layout: Layout = { dir, pki, kubeconfig: join(dir, 'kubeconfig') };
+    writeKubeconfig(layout.kubeconfig, server, pki.caCert, pki.adminCert, pki.adminKey);
+    const api = new KubeApi(server, { ca: pki.caCert, cert: pki.adminCert, key: pki.adminKey });
+    const alive = () => procs.assertAlive();
+    const [etcdSpec, apiSpec, ...rest] = componentSpecs(bin, ports, layout);
+
+    procs.start(etcdSpec.name, etcdSpec.command, etcdSpec.args);
+    const etcdHealth = new KubeApi(`http://127.0.0.1:${ports.etcdClient}`, {});
+    await waitFor('etcd', () => etcdHealthy(etcdHealth), { timeoutMs: remaining(), onPoll: alive });
+    log(`etcd ready after ${Date.now() - started} ms`);
+
+    procs.start(apiSpec.name, apiSpec.command, apiSpec.args);
+    await waitFor(
+      'kube-apiserver /readyz',
+      async () => (await api.request('GET', '/readyz')).status === 200,
+      {
+        timeoutMs: remaining(),
+        onPoll: alive,
+      },
+    );
+    log(`kube-apiserver ready after ${Date.now() - started} ms`);
+
+    for (const spec of rest) procs.start(spec.name, spec.command, spec.args, spec.env);
+    const nodeNames = Array.from({ length: opts.nodes ?? 3 }, (_, i) => `kwok-node-${i}`);
+    for (const [i, name] of nodeNames.entries()) {
+      const res = await api.request('POST', '/api/v1/nodes', kwokNode(name, i));
+      if (res.status !== 201) throw new Error(`creating node ${name}: ${res.status} ${res.text}`);
+    }
+
+    const health = (port: number) => new KubeApi(`https://127.0.0.1:${port}`, {});
+    const wait = { timeoutMs: remaining(), onPoll: alive };
+    await Promise.all([
+      waitFor(
+        'kube-controller-manager /healthz',
+        async () => ok(await health(ports.controllerManager).request('GET', '/healthz')),
+        wait,
+      ),
+      waitFor(
+        'kube-scheduler /readyz',
+        async () => ok(await health(ports.scheduler).request('GET', '/readyz')),
+        wait,
+      ),
+      // Proves the controller manager runs: pods cannot be admitted without it.
+      waitFor(
+        'the default ServiceAccount',
+        async () => ok(await api.request('GET', '/api/v1/namespaces/default/serviceaccounts/default')),
+        wait,
+      ),
+      waitFor('simulated nodes Ready and untainted', () => nodesReady(api, nodeNames), wait),
+    ]);
+    const startupMs = Date.now() - started;
+    log(`control plane ready in ${startupMs} ms (${dir})`);
+
+    const helmHome = join(dir, 'helm');
+    let stopped: Promise<void> | undefined;
+    return {
+      kubeconfigPath: layout.kubeconfig,
+      external: false,
+      nodeNames,
+      dir,
+      startupMs,
+      env: toolEnv(layout.kubeconfig, helmHome, bin),
+      bin: (name) => bin.paths[name],
+      stop: () =>
+        (stopped ??= (async () => {
+          await procs.stop();
+          live.delete(procs);
+          if (!opts.keepDir) rmSync(dir, { recursive: true, force: true });
+        })()),
+    };
+  } catch (err) {
+    await procs.stop(1_000);
+    live.delete(procs);
+    const logs = procs.components
+      .map((c) => `--- ${c.name} (${c.logFile})\n${tail(c.logFile, 15)}`)
+      .join('\n');
+    const message = err instanceof Error ? err.message : String(err);
+    throw new Error(`control plane failed to start: ${message}\nwork dir kept: ${dir}\n${logs}`);
+  }
+}
+
+function externalCluster(kubeconfigPath: string): ControlPlane {
+  readFileSync(kubeconfigPath); // fail early with ENOENT rather than inside a test
+  const bin = cachedBinaries();
+  const helmHome = mkdtempSync(join(tmpdir(), 'ha-shop-helm-'));
+  return {
+    kubeconfigPath,
+    external: true,
+    nodeNames: [],
+    dir: undefined,
+    startupMs: 0,
+    env: toolEnv(kubeconfigPath, helmHome, bin),
+    bin: (name) => bin?.paths[name] ?? name,
+    stop: async () => rmSync(helmHome, { recursive: true, force: true }),
+  };
+}
+
+function toolEnv(kubeconfig: string, helmHome: string, bin: Binaries | undefined): NodeJS.ProcessEnv {
+  const dirs = bin ? [...new Set([dirname(bin.paths.kubectl), dirname(bin.paths.helm)])] : [];
+  return {
+    ...process.env,
+    KUBECONFIG: kubeconfig,
+    // A private Helm home: no repositories or plugins from the developer's machine.
+    HELM_CACHE_HOME: join(helmHome, 'cache'),
+    HELM_CONFIG_HOME: join(helmHome, 'config'),
+    HELM_DATA_HOME: join(helmHome, 'data'),
+    PATH: [...dirs, process.env.PATH ?? ''].join(delimiter),
+  };
+}
+
+function ok(res: { status: number }): boolean {
+  return res.status === 200;
+}
+
+async function etcdHealthy(api: KubeApi): Promise<boolean> {
+  const res = await api.request<{ health?: string }>('GET', '/health');
+  return res.status === 200 && res.json?.health === 'true';
+}
+
+interface NodeList {
+  items: {
+    metadata: { name: string };
+    spec?: { taints?: { key: string }[] };
+    status?: { conditions?: { type: string; status: string }[] };
+  }[];
+}
+
+async function nodesReady(api: KubeApi, names: string[]): Promise<boolean> {
+  const res = await api.request<NodeList>('GET', '/api/v1/nodes');
+  if (res.status !== 200) return false;
+  const ready = res.json.items.filter(
+    (n) =>
+      n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') &&
+      // TaintNodesByCondition adds this on create; the scheduler skips the node until the controller manager lifts it.
+      !n.spec?.taints?.some((t) => t.key.startsWith('node.kubernetes.io/')),
+  );
+  return names.every((name) => ready.some((n) => n.metadata.name === name));
+}
+
+let handlersInstalled = false;
+
+/** Kill components when the test process ends for any reason, including Ctrl-C. */
+function installExitHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  const killAll = () => {
+    for (const p of live) p.killNow();
+    live.clear();
+  };
+  process.on('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const handler = () => {
+      killAll();
+      process.off(signal, handler);
+      // Without other listeners this re-raise takes the default action (exit).
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    };
+    process.on(signal, handler);
+  }
+}

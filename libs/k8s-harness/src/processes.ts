@@ -1,0 +1,125 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync, closeSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface Component {
+  name: string;
+  logFile: string;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  /** Set once the process has exited, whatever the reason. */
+  exitCode?: number | null;
+}
+
+/**
+ * Runs each component in its own process group so that everything it forks
+ * can be killed as one, and records the group ids in `<dir>/pids` for a
+ * watchdog that outlives a parent killed with SIGKILL.
+ */
+export class ProcessSet {
+  readonly components: Component[] = [];
+  private readonly pidsFile: string;
+  private watchdog: ChildProcess | undefined;
+  private stopping = false;
+
+  constructor(private readonly dir: string) {
+    this.pidsFile = join(dir, 'pids');
+    appendFileSync(this.pidsFile, '');
+  }
+
+  /**
+   * Kills the recorded groups once the current process disappears. A plain
+   * `sh` loop, because Node offers no PR_SET_PDEATHSIG and a crashed or
+   * SIGKILLed test worker must not leave an API server behind.
+   */
+  startWatchdog(removeDir: boolean): void {
+    const script = [
+      `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done`,
+      `for p in $(cat '${this.pidsFile}' 2>/dev/null); do kill -KILL "-$p" 2>/dev/null; done`,
+      removeDir ? `sleep 1; rm -rf '${this.dir}'` : 'true',
+    ].join('; ');
+    this.watchdog = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
+    this.watchdog.unref();
+  }
+
+  start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Component {
+    const logFile = join(this.dir, `${name}.log`);
+    const fd = openSync(logFile, 'a');
+    try {
+      const child = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd], env });
+      const component: Component = {
+        name,
+        logFile,
+        child,
+        exited: new Promise((resolve) => {
+          child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null)));
+          child.once('error', (err) => {
+            appendFileSync(logFile, `\nspawn failed: ${err.message}\n`);
+            resolve(127);
+          });
+        }),
+      };
+      void component.exited.then((code) => (component.exitCode = code));
+      // The parent must be able to exit while components still run (make k8s-up).
+      child.unref();
+      if (child.pid) appendFileSync(this.pidsFile, `${child.pid}\n`);
+      this.components.push(component);
+      return component;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Throws with the log tail if any component has died, so waits fail fast. */
+  assertAlive(): void {
+    if (this.stopping) return;
+    const dead = this.components.find((c) => c.exitCode !== undefined);
+    if (dead) {
+      throw new Error(`${dead.name} exited with ${dead.exitCode}:\n${tail(dead.logFile)}`);
+    }
+  }
+
+  /** SIGTERM every group, SIGKILL whatever is left after the grace period. */
+  async stop(graceMs = 5_000): Promise<void> {
+    this.stopping = true;
+    const running = this.components.filter((c) => c.exitCode === undefined);
+    for (const c of running) signalGroup(c.child.pid, 'SIGTERM');
+    const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs).unref());
+    await Promise.race([Promise.all(running.map((c) => c.exited)), timer]);
+    for (const c of running) if (c.exitCode === undefined) signalGroup(c.child.pid, 'SIGKILL');
+    await Promise.all(running.map((c) => c.exited));
+    this.stopWatchdog();
+  }
+
+  /**
+   * Last-resort cleanup from a synchronous exit or signal handler. The
+   * watchdog stays: it removes the work dir once this process has gone and
+   * the killed components can no longer write into it.
+   */
+  killNow(): void {
+    this.stopping = true;
+    for (const c of this.components) if (c.exitCode === undefined) signalGroup(c.child.pid, 'SIGKILL');
+  }
+
+  private stopWatchdog(): void {
+    signalGroup(this.watchdog?.pid, 'SIGKILL');
+    this.watchdog = undefined;
+  }
+}
+
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+export function tail(file: string, lines = 40): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
