@@ -1,0 +1,247 @@
+import { Injectable } from '@nestjs/common';
+import { OutboxService } from '@ha-shop/events';
+import { businessMetrics } from '@ha-shop/observability';
+import { dependencyErrorToProblem, isDependencyUnavailable } from '@ha-shop/resilience';
+import { ProblemException } from '@ha-shop/service-kit';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { PricedSku } from '../clients/client-types';
+import { ProductClient } from '../clients/product.client';
+import { CheckoutEnv } from '../config/checkout.env';
+import { CartAccess, CartCaller, cartNotFound, cartTokenMatches, newCartToken } from './cart-access';
+import {
+  CartItemRow,
+  CartRepository,
+  CartRow,
+  ItemSnapshot,
+  MAX_LINE_QUANTITY,
+  MAX_LINES,
+} from './cart.repository';
+import { CartView, toCartView } from './cart.view';
+
+export const CART_EVENTS = { itemAdded: 'cart.item_added' } as const;
+
+export function snapshotOf(p: PricedSku): ItemSnapshot {
+  return { sku: p.sku, name: p.name, unitPrice: p.unitPrice, currency: p.currency, available: p.active };
+}
+
+@Injectable()
+export class CartService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly repo: CartRepository,
+    private readonly access: CartAccess,
+    private readonly product: ProductClient,
+    private readonly outbox: OutboxService,
+    private readonly env: CheckoutEnv,
+  ) {}
+
+  /** Guests get a new cart and its token; a customer gets their one active cart (created if needed). */
+  async create(caller: CartCaller): Promise<{ view: CartView; created: boolean }> {
+    if (caller.principal) {
+      const { cart, created } = await this.repo.activeForUser(caller.principal.userId, randomUUID());
+      return { view: await this.view(cart), created };
+    }
+    const { token, hash } = newCartToken();
+    const cart = await this.repo.insertGuest(randomUUID(), hash);
+    return { view: { ...toCartView(cart, [], false), token }, created: true };
+  }
+
+  async get(cartId: string, caller: CartCaller): Promise<CartView> {
+    return this.view(await this.access.load(cartId, caller));
+  }
+
+  async addItem(cartId: string, caller: CartCaller, sku: string, quantity: number): Promise<CartView> {
+    const cart = await this.access.load(cartId, caller);
+    assertActive(cart);
+    const existing = await this.repo.items(cart.id);
+    const skus = [sku, ...existing.map((i) => i.sku).filter((s) => s !== sku)];
+    const prices = await this.product
+      .prices(skus, Date.now() + this.env.CART_PRICE_DEADLINE_MS)
+      .catch((err: unknown) => {
+        if (isDependencyUnavailable(err)) throw dependencyErrorToProblem(err);
+        throw err;
+      });
+    const priced = prices.bySku.get(sku);
+    if (!priced) throw new ProblemException(422, 'unknown-sku', `No product with SKU ${sku}.`, { sku });
+    if (!priced.active)
+      throw new ProblemException(422, 'sku-unavailable', `SKU ${sku} is not on sale.`, { sku });
+    if (priced.availableUnits < quantity) {
+      throw new ProblemException(409, 'out-of-stock', `Only ${priced.availableUnits} of ${sku} in stock.`, {
+        skus: [sku],
+        available: priced.availableUnits,
+      });
+    }
+
+    const locked = await this.ds.transaction(async (m) => {
+      const row = await this.repo.lockActive(m, cart.id);
+      if (!row) throw cartNotActive();
+      const currencies = await this.repo.otherLineCurrencies(m, cart.id, sku);
+      if (currencies.some((c) => c !== priced.currency)) {
+        throw new ProblemException(
+          422,
+          'currency-mismatch',
+          `SKU ${sku} is priced in ${priced.currency}, the cart in ${currencies[0]}.`,
+        );
+      }
+      if ((await this.repo.countOtherLines(m, cart.id, sku)) >= MAX_LINES) {
+        throw new ProblemException(422, 'cart-full', `A cart holds at most ${MAX_LINES} different items.`);
+      }
+      const lineQuantity = await this.repo.addToLine(m, cart.id, snapshotOf(priced), quantity);
+      if (lineQuantity === undefined) {
+        throw new ProblemException(
+          422,
+          'quantity-limit',
+          `At most ${MAX_LINE_QUANTITY} of one item per cart.`,
+          {
+            sku,
+            max: MAX_LINE_QUANTITY,
+          },
+        );
+      }
+      await this.refreshSnapshots(m, cart.id, prices.bySku, prices.missing);
+      await this.outbox.append(m, {
+        type: CART_EVENTS.itemAdded,
+        aggregateId: cart.id,
+        payload: {
+          cartId: cart.id,
+          userId: cart.userId,
+          sku,
+          quantity,
+          lineQuantity,
+          unitPrice: priced.unitPrice,
+          currency: priced.currency,
+        },
+      });
+      return row;
+    });
+    businessMetrics().cartAdds.inc();
+    return toCartView(locked, await this.repo.items(cart.id), false);
+  }
+
+  async setQuantity(cartId: string, caller: CartCaller, sku: string, quantity: number): Promise<CartView> {
+    const cart = await this.access.load(cartId, caller);
+    const locked = await this.ds.transaction(async (m) => {
+      const row = await this.repo.lockActive(m, cart.id);
+      if (!row) throw cartNotActive();
+      if (!(await this.repo.setQuantity(m, cart.id, sku, quantity))) throw lineNotFound(sku);
+      return row;
+    });
+    return this.view(locked);
+  }
+
+  async removeItem(cartId: string, caller: CartCaller, sku: string): Promise<CartView> {
+    const cart = await this.access.load(cartId, caller);
+    const locked = await this.ds.transaction(async (m) => {
+      const row = await this.repo.lockActive(m, cart.id);
+      if (!row) throw cartNotActive();
+      if (!(await this.repo.removeLine(m, cart.id, sku))) throw lineNotFound(sku);
+      return row;
+    });
+    return this.view(locked);
+  }
+
+  async delete(cartId: string, caller: CartCaller): Promise<void> {
+    const cart = await this.access.load(cartId, caller);
+    const ok = await this.ds.transaction((m) => this.repo.setStatus(m, cart.id, ['active'], 'deleted'));
+    if (!ok) throw cartNotActive();
+  }
+
+  /**
+   * Moves a guest cart's lines into the signed-in customer's cart (created if missing).
+   * Quantities add up to the per-line maximum. Repeating a merge is harmless: the guest
+   * cart is then already merged into this customer's cart and that cart is returned.
+   */
+  async merge(
+    caller: Required<Pick<CartCaller, 'principal'>>,
+    guestCartId: string,
+    guestToken: string,
+  ): Promise<CartView> {
+    const userId = caller.principal.userId;
+    const target = await this.ds.transaction(async (m) => {
+      const guest = await this.repo.lockAny(m, guestCartId);
+      if (!guest || guest.userId || !cartTokenMatches(guest, guestToken) || guest.status === 'deleted')
+        throw cartNotFound();
+      const { cart: mine } = await this.repo.activeForUser(userId, randomUUID(), m);
+      if (guest.status === 'merged') {
+        if (guest.mergedInto === mine.id) return mine;
+        throw cartNotFound();
+      }
+      if (guest.status !== 'active') throw cartNotActive();
+      const locked = await this.repo.lockActive(m, mine.id);
+      if (!locked) throw cartNotActive();
+      await mergeLines(m, guest.id, mine.id);
+      await m.query(`UPDATE cart SET status = 'merged', merged_into = $2, updated_at = now() WHERE id = $1`, [
+        guest.id,
+        mine.id,
+      ]);
+      return locked;
+    });
+    return this.view(target);
+  }
+
+  /** The cart with prices re-read from product-service; the stored snapshot, marked stale, when it is out. */
+  async view(cart: CartRow): Promise<CartView> {
+    const items = await this.repo.items(cart.id);
+    if (items.length === 0 || cart.status !== 'active') return toCartView(cart, items, false);
+    try {
+      const prices = await this.product.prices(
+        items.map((i) => i.sku),
+        Date.now() + this.env.CART_PRICE_DEADLINE_MS,
+      );
+      await this.refreshSnapshots(this.ds.manager, cart.id, prices.bySku, prices.missing);
+      return toCartView(cart, applyPrices(items, prices.bySku, prices.missing), false);
+    } catch (err) {
+      if (isDependencyUnavailable(err)) return toCartView(cart, items, true);
+      throw err;
+    }
+  }
+
+  private async refreshSnapshots(
+    m: EntityManager,
+    cartId: string,
+    bySku: Map<string, PricedSku>,
+    missing: string[],
+  ): Promise<void> {
+    await this.repo.updateSnapshots(cartId, [...bySku.values()].map(snapshotOf), m);
+    await this.repo.markUnavailable(cartId, missing, m);
+  }
+}
+
+function applyPrices(items: CartItemRow[], bySku: Map<string, PricedSku>, missing: string[]): CartItemRow[] {
+  return items.map((i) => {
+    const p = bySku.get(i.sku);
+    if (p) return { ...i, ...snapshotOf(p) };
+    return missing.includes(i.sku) ? { ...i, available: false } : i;
+  });
+}
+
+async function mergeLines(m: EntityManager, from: string, to: string): Promise<void> {
+  const [{ lines, currencies }]: Array<{ lines: number; currencies: number }> = await m.query(
+    `SELECT count(DISTINCT sku)::int AS lines, count(DISTINCT currency)::int AS currencies
+       FROM cart_item WHERE cart_id = ANY($1)`,
+    [[from, to]],
+  );
+  if (currencies > 1)
+    throw new ProblemException(422, 'currency-mismatch', 'The carts are priced in different currencies.');
+  if (lines > MAX_LINES)
+    throw new ProblemException(422, 'cart-full', `The merged cart would hold more than ${MAX_LINES} items.`);
+  await m.query(
+    `INSERT INTO cart_item (cart_id, sku, quantity, name, unit_price, currency, available, priced_at, added_at)
+     SELECT $2, sku, quantity, name, unit_price, currency, available, priced_at, added_at FROM cart_item WHERE cart_id = $1
+     ON CONFLICT (cart_id, sku) DO UPDATE SET quantity = least(${MAX_LINE_QUANTITY}, cart_item.quantity + EXCLUDED.quantity)`,
+    [from, to],
+  );
+}
+
+function assertActive(cart: CartRow): void {
+  if (cart.status !== 'active') throw cartNotActive();
+}
+
+export function cartNotActive(): ProblemException {
+  return new ProblemException(409, 'cart-not-active', 'The cart is checked out and can no longer change.');
+}
+
+function lineNotFound(sku: string): ProblemException {
+  return new ProblemException(404, 'cart-item-not-found', `The cart has no item ${sku}.`, { sku });
+}

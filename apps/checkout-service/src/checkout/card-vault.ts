@@ -1,0 +1,72 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { CheckoutEnv } from '../config/checkout.env';
+
+export interface CardDetails {
+  number: string;
+  expMonth: number;
+  expYear: number;
+  cvc: string;
+}
+
+export interface SealedCard {
+  keyId: string;
+  iv: Buffer;
+  tag: Buffer;
+  ciphertext: Buffer;
+}
+
+/**
+ * Encrypts the card of an order whose charge is parked (payment-service unreachable), so
+ * the retry worker can charge it later. AES-256-GCM with the order id as associated data:
+ * a row copied onto another order does not decrypt. The key comes from PAYMENT_DATA_KEY;
+ * `keyId` (a hash prefix of the key) lets a replica skip rows it cannot open.
+ */
+@Injectable()
+export class CardVault {
+  private readonly logger = new Logger(CardVault.name);
+  private readonly key: Buffer;
+  readonly keyId: string;
+
+  constructor(env: CheckoutEnv) {
+    if (env.PAYMENT_DATA_KEY) {
+      this.key = decodeKey(env.PAYMENT_DATA_KEY);
+    } else {
+      this.key = randomBytes(32);
+      this.logger.warn(
+        'PAYMENT_DATA_KEY is not set: using a per-process key, so payments parked during an outage cannot survive a restart',
+      );
+    }
+    this.keyId = createHash('sha256').update(this.key).digest('hex').slice(0, 16);
+  }
+
+  seal(orderId: string, card: CardDetails): SealedCard {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    cipher.setAAD(Buffer.from(orderId));
+    const plain = Buffer.from(JSON.stringify(card));
+    const ciphertext = Buffer.concat([cipher.update(plain), cipher.final()]);
+    plain.fill(0);
+    return { keyId: this.keyId, iv, tag: cipher.getAuthTag(), ciphertext };
+  }
+
+  /** Undefined when the row was sealed with another key (another replica's, or before a restart). */
+  open(orderId: string, sealed: SealedCard): CardDetails | undefined {
+    if (sealed.keyId !== this.keyId) return undefined;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.key, sealed.iv);
+      decipher.setAAD(Buffer.from(orderId));
+      decipher.setAuthTag(sealed.tag);
+      const plain = Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]);
+      return JSON.parse(plain.toString('utf8')) as CardDetails;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function decodeKey(value: string): Buffer {
+  const key = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+  if (key.length !== 32) throw new Error('PAYMENT_DATA_KEY must decode to 32 bytes');
+  return key;
+}

@@ -1,0 +1,215 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Principal } from '@ha-shop/auth';
+import { OutboxService } from '@ha-shop/events';
+import { businessMetrics } from '@ha-shop/observability';
+import { DependencyUnavailableError, isDependencyUnavailable } from '@ha-shop/resilience';
+import { ProblemException, ServiceUnavailableProblem } from '@ha-shop/service-kit';
+import { DataSource } from 'typeorm';
+import { canAccessCart, cartNotFound } from '../carts/cart-access';
+import { CartItemRow, CartRepository, CartRow } from '../carts/cart.repository';
+import { CheckoutEnv } from '../config/checkout.env';
+import { OrderRepository } from '../orders/order.repository';
+import { OrderView, toOrderView } from '../orders/order.view';
+import { CheckoutSaga } from './checkout.saga';
+import { outcomeOf, SagaAbort, SagaOutcome } from './saga-runner';
+import { CheckoutDto } from './dto/checkout.dto';
+import { fingerprint, IdempotencyService } from './idempotency.service';
+
+export interface CheckoutResponse {
+  status: 201 | 202;
+  body: { order: OrderView; status?: 'PENDING_PAYMENT'; message?: string };
+  replayed: boolean;
+}
+
+export const CHECKOUT_EVENTS = { started: 'checkout.started' } as const;
+
+/** POST /checkout: idempotency around the saga, and the mapping of its outcome to HTTP. */
+@Injectable()
+export class CheckoutService {
+  private readonly logger = new Logger(CheckoutService.name);
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly carts: CartRepository,
+    private readonly orders: OrderRepository,
+    private readonly saga: CheckoutSaga,
+    private readonly idempotency: IdempotencyService,
+    private readonly outbox: OutboxService,
+    private readonly env: CheckoutEnv,
+  ) {}
+
+  async checkout(
+    key: string,
+    dto: CheckoutDto,
+    principal: Principal | undefined,
+    headerToken?: string,
+  ): Promise<CheckoutResponse> {
+    const deadline = Date.now() + this.env.CHECKOUT_DEADLINE_MS;
+    const cartToken = dto.cartToken ?? headerToken;
+    const scope = principal ? `user:${principal.userId}` : 'guest';
+    const claim = await this.idempotency.claim(scope, key, requestFingerprint(dto, cartToken));
+    if (claim.kind === 'replay') {
+      return {
+        status: claim.status as 201 | 202,
+        body: claim.body as CheckoutResponse['body'],
+        replayed: true,
+      };
+    }
+    let outcome: SagaOutcome;
+    try {
+      const resumed = claim.takeover ? await this.resumeTakenOver(claim.orderId, dto) : undefined;
+      outcome = resumed ?? (await this.startSaga(claim, dto, principal, cartToken, deadline));
+    } catch (err) {
+      await this.letGo(scope, key, claim.orderId);
+      throw toProblem(err);
+    }
+    const response = toResponse(outcome);
+    await this.idempotency.complete(scope, key, response.status, response.body);
+    return { ...response, replayed: false };
+  }
+
+  private async startSaga(
+    claim: { orderId: string; takeover: boolean },
+    dto: CheckoutDto,
+    principal: Principal | undefined,
+    cartToken: string | undefined,
+    deadline: number,
+  ): Promise<SagaOutcome> {
+    const cart = await this.loadCart(dto.cartId, principal, cartToken, claim.orderId);
+    const email = dto.email ?? principal?.email ?? null;
+    if (!principal && !email) {
+      throw new ProblemException(
+        422,
+        'email-required',
+        'Guests need to give an email address for the order.',
+      );
+    }
+    if (!claim.takeover) {
+      await this.announce(claim.orderId, cart, principal);
+      businessMetrics().checkoutsStarted.inc();
+    }
+    return this.saga.start({
+      orderId: claim.orderId,
+      deadline,
+      buyer: { userId: principal?.userId ?? null, email },
+      card: { ...dto.payment.card },
+      cart,
+      shippingAddress: { ...dto.shippingAddress },
+    });
+  }
+
+  /**
+   * A retry that took over a key whose first request died after creating the order: finish
+   * that order (charging with its own payment key, so a charge already made is not repeated)
+   * instead of starting again from the cart.
+   */
+  private async resumeTakenOver(orderId: string, dto: CheckoutDto): Promise<SagaOutcome | undefined> {
+    const order = await this.orders.find(orderId);
+    if (!order) return undefined;
+    if (order.status !== 'PENDING_PAYMENT') return outcomeOf(order);
+    return this.saga.resume({
+      orderId,
+      deadline: Date.now() + this.env.CHECKOUT_DEADLINE_MS,
+      buyer: { userId: order.userId, email: order.email },
+      card: { ...dto.payment.card },
+      order,
+    });
+  }
+
+  /**
+   * The cart and its lines as one consistent read: FOR SHARE holds off line changes until the
+   * lines are read, so the version checked when the order is created matches what was priced.
+   * On a takeover the cart may already be checked out by this very order.
+   */
+  private async loadCart(
+    cartId: string,
+    principal: Principal | undefined,
+    cartToken: string | undefined,
+    orderId: string,
+  ): Promise<{ row: CartRow; items: CartItemRow[] }> {
+    return this.ds.transaction(async (m) => {
+      const row = await this.carts.lockShared(m, cartId);
+      if (!row || !canAccessCart(row, { principal, cartToken })) throw cartNotFound();
+      if (row.status !== 'active') {
+        const [own] = (await m.query('SELECT 1 FROM orders WHERE id = $1 AND cart_id = $2', [
+          orderId,
+          cartId,
+        ])) as unknown[];
+        if (!own) throw new ProblemException(409, 'cart-not-active', 'The cart is already checked out.');
+      }
+      return { row, items: await this.carts.items(cartId, m) };
+    });
+  }
+
+  /** checkout.started: the funnel step between "added to cart" and "order placed". */
+  private async announce(
+    orderId: string,
+    cart: { row: CartRow; items: CartItemRow[] },
+    principal?: Principal,
+  ) {
+    await this.outbox.appendStandalone({
+      type: CHECKOUT_EVENTS.started,
+      aggregateId: cart.row.id,
+      payload: {
+        cartId: cart.row.id,
+        orderId,
+        userId: principal?.userId ?? null,
+        guest: !principal,
+        itemCount: cart.items.reduce((n, i) => n + i.quantity, 0),
+        subtotal: cart.items.reduce((n, i) => n + i.quantity * i.unitPrice, 0),
+        currency: cart.items[0]?.currency ?? null,
+      },
+    });
+  }
+
+  /** A failure before any order exists releases the key, so the client may fix the cart and retry with it. */
+  private async letGo(scope: string, key: string, orderId: string): Promise<void> {
+    try {
+      const [order] = (await this.ds.query('SELECT 1 FROM orders WHERE id = $1', [orderId])) as unknown[];
+      if (!order) await this.idempotency.abandon(scope, key);
+      // With an order, the key stays in progress: after its lease a retry takes over and resumes that order.
+    } catch (err) {
+      this.logger.warn({ err }, 'could not release an idempotency key; it frees itself when its lease ends');
+    }
+  }
+}
+
+/** Everything that decides the checkout, with the card reduced to what identifies it without the number. */
+export function requestFingerprint(dto: CheckoutDto, cartToken: string | undefined): string {
+  const { number, ...card } = dto.payment.card;
+  return fingerprint({
+    cartId: dto.cartId,
+    cartToken: cartToken ? fingerprint(cartToken) : null,
+    shippingAddress: dto.shippingAddress,
+    email: dto.email ?? null,
+    card: { last4: number.slice(-4), expMonth: card.expMonth, expYear: card.expYear },
+  });
+}
+
+function toResponse(outcome: SagaOutcome): Omit<CheckoutResponse, 'replayed'> {
+  const order = toOrderView(outcome.order);
+  if (outcome.kind === 'parked') {
+    return { status: 202, body: { order, status: 'PENDING_PAYMENT', message: 'payment processing' } };
+  }
+  return { status: 201, body: { order } };
+}
+
+/** Dependency outages become 503 + Retry-After (also when the deadline ran out); saga refusals their problem. */
+function toProblem(err: unknown): unknown {
+  if (err instanceof SagaAbort && err.problem) return err.problem;
+  if (isDependencyUnavailable(err)) return unavailable(err);
+  return err;
+}
+
+function unavailable(err: DependencyUnavailableError): ProblemException {
+  const seconds = Math.max(1, Math.ceil((err.retryAfterMs ?? 2000) / 1000));
+  const service = err.dependency.split(/→|->/).pop() ?? err.dependency;
+  return new ServiceUnavailableProblem(
+    `Checkout is unavailable right now (${service} ${err.reason}); retry shortly.`,
+    seconds,
+    {
+      dependency: service,
+      reason: err.reason,
+    },
+  );
+}

@@ -1,0 +1,136 @@
+import { Injectable } from '@nestjs/common';
+import { ProblemException } from '@ha-shop/service-kit';
+import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource } from 'typeorm';
+import { CheckoutEnv } from '../config/checkout.env';
+
+export type Claim =
+  /** This request processes the key. `orderId` is fixed per key, so a takeover resumes the same order. */
+  { kind: 'owner'; orderId: string; takeover: boolean } | { kind: 'replay'; status: number; body: unknown };
+
+const VALID_KEY = /^[\x21-\x7e]{1,200}$/;
+
+export function validateIdempotencyKey(value: string | string[] | undefined): string {
+  if (value === undefined) {
+    throw new ProblemException(
+      400,
+      'idempotency-key-required',
+      'POST /checkout needs an Idempotency-Key header.',
+    );
+  }
+  if (typeof value !== 'string' || !VALID_KEY.test(value)) {
+    throw new ProblemException(
+      400,
+      'invalid-idempotency-key',
+      'The Idempotency-Key header must be 1 to 200 visible ASCII characters.',
+    );
+  }
+  return value;
+}
+
+/** sha256 over a canonical JSON form (keys sorted), so key order in the body does not matter. */
+export function fingerprint(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/**
+ * Idempotency records of POST /checkout. Claiming is one INSERT ... ON CONFLICT DO NOTHING,
+ * so of any number of concurrent requests with one key exactly one runs the saga; the others
+ * wait briefly for its response or get 409. Only responses about an order are stored: a
+ * failure before any order exists deletes the record, so the client may fix and retry.
+ */
+@Injectable()
+export class IdempotencyService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly env: CheckoutEnv,
+  ) {}
+
+  /** How long an owner holds a key before a retry may presume it crashed and take over. */
+  private get leaseMs(): number {
+    return this.env.CHECKOUT_DEADLINE_MS + 10_000;
+  }
+
+  async claim(scope: string, key: string, requestFingerprint: string): Promise<Claim> {
+    const waitUntil = Date.now() + this.env.IDEMPOTENCY_WAIT_MS;
+    for (;;) {
+      const inserted: Array<{ orderId: string }> = await this.ds.query(
+        `INSERT INTO idempotency_record (key, scope, fingerprint, status, order_id, locked_until)
+         VALUES ($1, $2, $3, 'in_progress', $4, now() + make_interval(secs => $5))
+         ON CONFLICT (scope, key) DO NOTHING
+         RETURNING order_id AS "orderId"`,
+        [key, scope, requestFingerprint, randomUUID(), this.leaseMs / 1000],
+      );
+      if (inserted[0]) return { kind: 'owner', orderId: inserted[0].orderId, takeover: false };
+
+      const [existing]: Array<{
+        fingerprint: string;
+        status: string;
+        responseStatus: number | null;
+        responseBody: unknown;
+      }> = await this.ds.query(
+        `SELECT fingerprint, status, response_status AS "responseStatus", response_body AS "responseBody"
+             FROM idempotency_record WHERE scope = $1 AND key = $2`,
+        [scope, key],
+      );
+      if (existing) {
+        if (existing.fingerprint !== requestFingerprint) {
+          throw new ProblemException(
+            422,
+            'idempotency-key-reused',
+            'This Idempotency-Key was already used for a different checkout.',
+          );
+        }
+        if (existing.status === 'completed') {
+          return { kind: 'replay', status: existing.responseStatus!, body: existing.responseBody };
+        }
+        const [taken]: [Array<{ orderId: string }>, number] = await this.ds.query(
+          `UPDATE idempotency_record SET locked_until = now() + make_interval(secs => $3), updated_at = now()
+            WHERE scope = $1 AND key = $2 AND status = 'in_progress' AND locked_until < now()
+            RETURNING order_id AS "orderId"`,
+          [scope, key, this.leaseMs / 1000],
+        );
+        if (taken[0]) return { kind: 'owner', orderId: taken[0].orderId, takeover: true };
+      }
+      // Absent means the owner failed before creating an order and let go: loop and claim it.
+      if (existing && Date.now() >= waitUntil) {
+        throw new ProblemException(
+          409,
+          'idempotency-in-progress',
+          'A checkout with this Idempotency-Key is still being processed; retry shortly.',
+          {},
+          { 'retry-after': '1' },
+        );
+      }
+      if (existing) await sleep(50 + Math.random() * 50);
+    }
+  }
+
+  async complete(scope: string, key: string, status: number, body: unknown): Promise<void> {
+    await this.ds.query(
+      `UPDATE idempotency_record SET status = 'completed', response_status = $3, response_body = $4::jsonb, updated_at = now()
+        WHERE scope = $1 AND key = $2 AND status = 'in_progress'`,
+      [scope, key, status, JSON.stringify(body)],
+    );
+  }
+
+  /** Lets go of a key whose request failed before creating an order. */
+  async abandon(scope: string, key: string): Promise<void> {
+    await this.ds.query(
+      `DELETE FROM idempotency_record WHERE scope = $1 AND key = $2 AND status = 'in_progress'`,
+      [scope, key],
+    );
+  }
+}

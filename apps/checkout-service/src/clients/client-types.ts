@@ -1,0 +1,51 @@
+/** Authoritative catalog data for one SKU, as product-service answers it. */
+export interface PricedSku {
+  sku: string;
+  name: string;
+  /** Integer minor units. */
+  unitPrice: number;
+  currency: string;
+  /** On sale (product active). */
+  active: boolean;
+  /** Units that can be reserved right now. */
+  availableUnits: number;
+}
+
+export interface PriceList {
+  bySku: Map<string, PricedSku>;
+  /** Requested SKUs product-service does not know. */
+  missing: string[];
+}
+
+export interface ReservationLine {
+  sku: string;
+  quantity: number;
+}
+
+export type ReserveOutcome =
+  | { outcome: 'reserved' }
+  | { outcome: 'out-of-stock'; skus: string[] }
+  | { outcome: 'unknown-sku'; skus: string[] }
+  /** The key is already used for other items (a bug on our side, or a key collision). */
+  | { outcome: 'conflict'; detail: string };
+
+/** commit/release answers: done (also on replay), unknown key, or refused (e.g. releasing a committed one). */
+export type SettleOutcome = 'done' | 'not-found' | 'conflict';
+
+export interface ChargeRequest {
+  idempotencyKey: string;
+  orderId: string;
+  amount: number;
+  currency: string;
+  card: { number: string; expMonth: number; expYear: number; cvc: string };
+  customerId?: string;
+}
+
+export type ChargeOutcome =
+  | { outcome: 'authorised'; paymentId: string }
+  | { outcome: 'declined'; paymentId?: string; declineCode: string }
+  /** No answer we can act on (outage, breaker open, timeout, key busy): try again later with the same key. */
+  | { outcome: 'unavailable'; reason: string; retryAfterMs?: number };
+
+export type RefundOutcome =
+  { outcome: 'refunded'; refundId: string } | { outcome: 'refused'; status: number; detail: string };

@@ -1,0 +1,98 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { isDependencyUnavailable, PolicyRegistry, ServiceClient } from '@ha-shop/resilience';
+import { CheckoutEnv } from '../config/checkout.env';
+import { ChargeOutcome, ChargeRequest, RefundOutcome } from './client-types';
+import { unexpectedResponse } from './unexpected-response';
+
+export const PAYMENT_DEPENDENCY = 'checkout→payment';
+
+interface PaymentBody {
+  id?: string;
+  status?: string;
+  declineCode?: string;
+  type?: string;
+  detail?: string;
+}
+
+/**
+ * payment-service, through the shared `checkout→payment` policy. Every charge carries an
+ * Idempotency-Key derived from the order, so retries (here, by the policy, or later by the
+ * worker) can never charge twice.
+ */
+@Injectable()
+export class PaymentClient {
+  private readonly logger = new Logger(PaymentClient.name);
+  private readonly http: ServiceClient;
+
+  constructor(env: CheckoutEnv, registry: PolicyRegistry) {
+    this.http = new ServiceClient({
+      dependency: PAYMENT_DEPENDENCY,
+      baseUrl: env.PAYMENT_SERVICE_URL,
+      registry,
+      internalToken: env.INTERNAL_TOKEN,
+    });
+  }
+
+  async charge(req: ChargeRequest, deadline?: number): Promise<ChargeOutcome> {
+    let res;
+    try {
+      res = await this.http.request<PaymentBody>({
+        method: 'POST',
+        path: '/payments',
+        headers: { 'idempotency-key': req.idempotencyKey },
+        body: {
+          orderId: req.orderId,
+          amount: req.amount,
+          currency: req.currency,
+          card: req.card,
+          ...(req.customerId ? { customerId: req.customerId } : {}),
+        },
+        idempotent: true,
+        deadline,
+      });
+    } catch (err) {
+      if (isDependencyUnavailable(err))
+        return { outcome: 'unavailable', reason: err.reason, retryAfterMs: err.retryAfterMs };
+      throw err;
+    }
+    const body = res.body ?? {};
+    if ((res.status === 200 || res.status === 201) && body.id) {
+      if (body.status === 'authorised') return { outcome: 'authorised', paymentId: body.id };
+      if (body.status === 'declined')
+        return { outcome: 'declined', paymentId: body.id, declineCode: body.declineCode ?? 'declined' };
+    }
+    // The same key is still being processed by another attempt (a replica's worker, a replay).
+    if (res.status === 409 || res.status === 429)
+      return { outcome: 'unavailable', reason: 'in-progress', retryAfterMs: 1000 };
+    if (res.status === 401 || res.status === 403) {
+      // Misconfiguration (internal token) an operator can fix while the order waits parked.
+      this.logger.error({ status: res.status }, 'payment-service refused our credentials');
+      return { outcome: 'unavailable', reason: 'forbidden' };
+    }
+    if (res.status === 400 || res.status === 422) {
+      const code = body.type?.endsWith('/invalid-card-number')
+        ? 'invalid_card_number'
+        : 'invalid_payment_request';
+      this.logger.warn({ status: res.status, type: body.type }, 'payment-service refused the charge request');
+      return { outcome: 'declined', declineCode: code };
+    }
+    throw unexpectedResponse('payment-service', 'POST /payments', res);
+  }
+
+  async refund(paymentId: string, idempotencyKey: string, deadline?: number): Promise<RefundOutcome> {
+    const res = await this.http.request<PaymentBody>({
+      method: 'POST',
+      path: `/payments/${encodeURIComponent(paymentId)}/refund`,
+      headers: { 'idempotency-key': idempotencyKey },
+      body: {},
+      idempotent: true,
+      deadline,
+    });
+    if ((res.status === 200 || res.status === 201) && res.body?.id)
+      return { outcome: 'refunded', refundId: res.body.id };
+    if (res.status === 404 || res.status === 409 || res.status === 422) {
+      return { outcome: 'refused', status: res.status, detail: res.body?.detail ?? 'refund refused' };
+    }
+    throw unexpectedResponse('payment-service', 'POST /payments/{id}/refund', res);
+  }
+}

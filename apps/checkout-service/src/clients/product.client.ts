@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import { PolicyRegistry, ServiceClient, ServiceResponse } from '@ha-shop/resilience';
+import { CheckoutEnv } from '../config/checkout.env';
+import { PriceList, PricedSku, ReservationLine, ReserveOutcome, SettleOutcome } from './client-types';
+import { unexpectedResponse } from './unexpected-response';
+
+export const PRODUCT_DEPENDENCY = 'checkout→product';
+/** product-service's limit per price request. */
+const PRICE_BATCH = 200;
+
+interface PriceItemBody {
+  sku: string;
+  name: string;
+  options?: Record<string, string>;
+  price: number;
+  currency: string;
+  available: number;
+  active: boolean;
+}
+
+interface ProblemBody {
+  type?: string;
+  detail?: string;
+  skus?: unknown;
+  items?: unknown;
+}
+
+/**
+ * product-service's internal inventory and price routes, through the shared resilience
+ * policy for `checkout→product`. 4xx answers become typed outcomes; when the service is
+ * unreachable the call throws DependencyUnavailableError (callers decide: stale cart or 503).
+ */
+@Injectable()
+export class ProductClient {
+  private readonly http: ServiceClient;
+
+  constructor(env: CheckoutEnv, registry: PolicyRegistry) {
+    this.http = new ServiceClient({
+      dependency: PRODUCT_DEPENDENCY,
+      baseUrl: env.PRODUCT_SERVICE_URL,
+      registry,
+      internalToken: env.INTERNAL_TOKEN,
+    });
+  }
+
+  async prices(skus: string[], deadline?: number): Promise<PriceList> {
+    const bySku = new Map<string, PricedSku>();
+    const missing: string[] = [];
+    for (let i = 0; i < skus.length; i += PRICE_BATCH) {
+      const res = await this.http.request<{ items: PriceItemBody[]; missing: string[] }>({
+        method: 'POST',
+        path: '/internal/prices',
+        body: { skus: skus.slice(i, i + PRICE_BATCH) },
+        // A read, even though it is a POST (the SKU list does not fit a URL comfortably).
+        idempotent: true,
+        deadline,
+      });
+      if (res.status !== 200) throw unexpectedResponse('product-service', 'POST /internal/prices', res);
+      for (const item of res.body.items) {
+        bySku.set(item.sku, {
+          sku: item.sku,
+          name: displayName(item),
+          unitPrice: item.price,
+          currency: item.currency,
+          active: item.active,
+          availableUnits: item.available,
+        });
+      }
+      missing.push(...res.body.missing);
+    }
+    return { bySku, missing };
+  }
+
+  async reserve(
+    reservationKey: string,
+    items: ReservationLine[],
+    ttlSeconds: number,
+    deadline?: number,
+  ): Promise<ReserveOutcome> {
+    const res = await this.http.request<ProblemBody>({
+      method: 'POST',
+      path: '/internal/inventory/reservations',
+      body: { reservationKey, items, ttlSeconds },
+      // Safe to retry: the reservation key makes a replay return the same reservation.
+      idempotent: true,
+      deadline,
+    });
+    if (res.status === 200 || res.status === 201) return { outcome: 'reserved' };
+    if (res.status === 409 && res.body?.type?.endsWith('/out-of-stock')) {
+      return { outcome: 'out-of-stock', skus: shortSkus(res.body) };
+    }
+    if (res.status === 422 && res.body?.type?.endsWith('/unknown-sku')) {
+      return { outcome: 'unknown-sku', skus: shortSkus(res.body) };
+    }
+    if (res.status === 409 || res.status === 422) {
+      return { outcome: 'conflict', detail: res.body?.detail ?? `reservation refused (${res.status})` };
+    }
+    throw unexpectedResponse('product-service', 'POST /internal/inventory/reservations', res);
+  }
+
+  commit(reservationKey: string, deadline?: number): Promise<SettleOutcome> {
+    return this.settle(reservationKey, 'commit', deadline);
+  }
+
+  release(reservationKey: string, deadline?: number): Promise<SettleOutcome> {
+    return this.settle(reservationKey, 'release', deadline);
+  }
+
+  private async settle(
+    reservationKey: string,
+    action: 'commit' | 'release',
+    deadline?: number,
+  ): Promise<SettleOutcome> {
+    const path = `/internal/inventory/reservations/${encodeURIComponent(reservationKey)}/${action}`;
+    const res: ServiceResponse<ProblemBody> = await this.http.request({
+      method: 'POST',
+      path,
+      idempotent: true,
+      deadline,
+    });
+    if (res.status === 200 || res.status === 201) return 'done';
+    if (res.status === 404) return 'not-found';
+    if (res.status === 409) return 'conflict';
+    throw unexpectedResponse('product-service', `POST ${path}`, res);
+  }
+}
+
+/** "Mug (black, large)": the variant's options make the line recognisable on the order. */
+function displayName(item: PriceItemBody): string {
+  const options = Object.values(item.options ?? {}).filter((v) => typeof v === 'string' && v.length > 0);
+  const name = options.length > 0 ? `${item.name} (${options.join(', ')})` : item.name;
+  return name.length > 200 ? `${name.slice(0, 199)}…` : name;
+}
+
+/** The out-of-stock problem lists the short SKUs, either as strings or as `{ sku, ... }` objects. */
+function shortSkus(body: ProblemBody): string[] {
+  const list = Array.isArray(body.skus) ? body.skus : Array.isArray(body.items) ? body.items : [];
+  return list
+    .map((s: unknown) => (typeof s === 'string' ? s : (s as { sku?: unknown })?.sku))
+    .filter((s): s is string => typeof s === 'string');
+}

@@ -1,0 +1,104 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, IsUrl, Matches, Max, Min } from 'class-validator';
+import { BaseEnv } from '@ha-shop/service-kit';
+
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? true : value === true || value === 'true' || value === '1';
+
+export class CheckoutEnv extends BaseEnv {
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  PRODUCT_SERVICE_URL = 'http://127.0.0.1:3001';
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  PAYMENT_SERVICE_URL = 'http://127.0.0.1:3003';
+
+  /**
+   * 32-byte key (base64 or 64 hex digits) that encrypts the card of an order parked while
+   * payment-service is out. Without it each process makes its own, so parked payments
+   * cannot survive a restart (they are then cancelled at their deadline).
+   */
+  @IsOptional()
+  @Matches(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, {
+    message: 'PAYMENT_DATA_KEY must be 32 bytes as base64 or hex',
+  })
+  PAYMENT_DATA_KEY?: string;
+
+  /** Whole-checkout budget: past it the request answers (503 or 202), never hangs. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  @Max(60_000)
+  CHECKOUT_DEADLINE_MS = 8000;
+
+  /** Budget for refreshing prices on a cart read; past it the stored snapshot is served as stale. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(30_000)
+  CART_PRICE_DEADLINE_MS = 2000;
+
+  @Transform(toBool)
+  @IsBoolean()
+  PAYMENT_RETRY_WORKER_ENABLED = true;
+
+  /** How often each replica looks for parked payments and unsettled reservations. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(20)
+  @Max(3_600_000)
+  PAYMENT_RETRY_INTERVAL_MS = 2000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  PAYMENT_RETRY_BASE_MS = 2000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  PAYMENT_RETRY_MAX_BACKOFF_MS = 60_000;
+
+  /** A parked order still unpaid after this long is cancelled and its stock released. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(86_400_000)
+  PAYMENT_RETRY_DEADLINE_MS = 600_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  PAYMENT_RETRY_BATCH_SIZE = 20;
+
+  /** Reservations outlive the payment retry deadline by this much, so stock is never swept from a parked order. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  RESERVATION_TTL_MARGIN_SECONDS = 600;
+
+  /** How long a concurrent replay of an Idempotency-Key waits for the first request before answering 409. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(30_000)
+  IDEMPOTENCY_WAIT_MS = 3000;
+
+  /** Completed idempotency records are kept this long (a client retrying later than that starts anew). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 365)
+  IDEMPOTENCY_RETENTION_HOURS = 24;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DB_POOL_SIZE = 20;
+}

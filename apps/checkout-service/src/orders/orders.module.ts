@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { CartsModule } from '../carts/carts.module';
+import { ClientsModule } from '../clients/clients.module';
+import { OrderTransitions } from './order-transitions.service';
+import { AdminOrderController, OrderController } from './order.controller';
+import { OrderRepository } from './order.repository';
+import { OrderService } from './order.service';
+
+@Module({
+  imports: [ClientsModule, CartsModule],
+  controllers: [OrderController, AdminOrderController],
+  providers: [OrderRepository, OrderTransitions, OrderService],
+  exports: [OrderRepository, OrderTransitions],
+})
+export class OrdersModule {}

@@ -1,0 +1,213 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { isDependencyUnavailable } from '@ha-shop/resilience';
+import { DataSource } from 'typeorm';
+import { CardVault } from '../checkout/card-vault';
+import { CheckoutSaga } from '../checkout/checkout.saga';
+import { ProductClient } from '../clients/product.client';
+import { CheckoutEnv } from '../config/checkout.env';
+import { OrderRepository, ReservationStatus } from './order.repository';
+import { OrderStatus } from './order.state-machine';
+
+interface DueRow {
+  orderId: string;
+  keyId: string;
+  iv: Buffer;
+  tag: Buffer;
+  ciphertext: Buffer;
+  attempts: number;
+  expired: boolean;
+}
+
+const SOLD: OrderStatus[] = ['PAID', 'FULFILLED', 'REFUNDED'];
+const STOCK_RETRY_SECONDS = 10;
+const PURGE_EVERY_MS = 60_000;
+/** A claimed row's lease outlasts the charge (bounded by CHECKOUT_DEADLINE_MS) by this much. */
+const LEASE_MARGIN_MS = 2000;
+
+/**
+ * Finishes what a checkout request could not:
+ * - parked payments (PENDING_PAYMENT while payment-service was out): claimed in a short
+ *   transaction with FOR UPDATE SKIP LOCKED that also leases them (next_attempt_at pushed past
+ *   the longest charge), then charged with the order's own payment key, so several replicas,
+ *   or a crash between charge and commit, never charge twice. A charge that stays unanswered
+ *   schedules the next attempt with exponential backoff and jitter, capped.
+ *   Past PAYMENT_RETRY_DEADLINE_MS an order still without an answer is cancelled and its
+ *   stock released;
+ * - reservations of finished orders still marked 'reserved' (product-service was out when
+ *   the saga tried): committed for paid orders, released for failed or cancelled ones;
+ * - completed idempotency records past IDEMPOTENCY_RETENTION_HOURS (about once a minute).
+ */
+@Injectable()
+export class PaymentRetryWorker implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(PaymentRetryWorker.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = false;
+  private lastPurge = 0;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly orders: OrderRepository,
+    private readonly saga: CheckoutSaga,
+    private readonly vault: CardVault,
+    private readonly product: ProductClient,
+    private readonly env: CheckoutEnv,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.env.PAYMENT_RETRY_WORKER_ENABLED) return;
+    this.timer = setInterval(() => void this.tick(), this.env.PAYMENT_RETRY_INTERVAL_MS);
+    // Never the reason the process stays alive.
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass; overlapping timer ticks are skipped rather than stacked. */
+  tick(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    this.running ??= (async () => {
+      try {
+        await this.retryDuePayments();
+        await this.settleStock();
+        if (Date.now() - this.lastPurge > PURGE_EVERY_MS) {
+          this.lastPurge = Date.now();
+          await this.purgeIdempotencyRecords();
+        }
+      } catch (err) {
+        this.logger.warn({ err }, 'payment retry pass failed; next pass retries');
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  async retryDuePayments(): Promise<number> {
+    const due = await this.claimDue();
+    // Side by side: one slow charge must not hold up the batch (the batch size bounds the concurrency,
+    // the checkout→payment bulkhead protects payment-service).
+    await Promise.all(
+      due.map((row) =>
+        this.retry(row).catch((err: unknown) =>
+          this.logger.warn({ err, orderId: row.orderId }, 'payment retry failed; the order stays parked'),
+        ),
+      ),
+    );
+    return due.length;
+  }
+
+  /**
+   * Claims due rows in one statement and leases them for as long as a charge may take, so no
+   * other replica touches an order while this one is charging it (or cancelling it at its
+   * deadline). The saga sets the real next attempt (backoff) when the charge stays parked.
+   */
+  private async claimDue(): Promise<DueRow[]> {
+    const [rows] = (await this.ds.query(
+      `WITH due AS (
+         SELECT order_id FROM pending_payment
+          WHERE next_attempt_at <= now() AND (key_id = $1 OR deadline_at <= now())
+          ORDER BY next_attempt_at
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED
+       )
+       UPDATE pending_payment p
+          SET attempts = p.attempts + 1, next_attempt_at = now() + make_interval(secs => $3)
+         FROM due WHERE p.order_id = due.order_id
+       RETURNING p.order_id AS "orderId", p.key_id AS "keyId", p.iv, p.tag, p.ciphertext, p.attempts,
+                 p.deadline_at <= now() AS expired`,
+      [
+        this.vault.keyId,
+        this.env.PAYMENT_RETRY_BATCH_SIZE,
+        (this.env.CHECKOUT_DEADLINE_MS + LEASE_MARGIN_MS) / 1000,
+      ],
+    )) as [DueRow[], number];
+    return rows;
+  }
+
+  private async retry(row: DueRow): Promise<void> {
+    const order = await this.orders.find(row.orderId);
+    if (!order || order.status !== 'PENDING_PAYMENT') return;
+    const card = this.vault.open(order.id, {
+      keyId: row.keyId,
+      iv: row.iv,
+      tag: row.tag,
+      ciphertext: row.ciphertext,
+    });
+    const ctx = {
+      orderId: order.id,
+      deadline: Date.now() + this.env.CHECKOUT_DEADLINE_MS,
+      buyer: { userId: order.userId, email: order.email },
+      card,
+      order,
+    };
+    if (card) {
+      // Also at the deadline: one last attempt, whose answer (even a late authorisation) wins over cancelling.
+      const outcome = await this.saga.resume(ctx);
+      this.logger.log(
+        { orderId: order.id, attempt: row.attempts, outcome: outcome.kind },
+        'parked payment retried',
+      );
+      if (outcome.kind !== 'parked' || !row.expired) return;
+    } else if (!row.expired) {
+      return;
+    }
+    const after = await this.saga.abandon(ctx);
+    this.logger.warn(
+      { orderId: order.id, attempts: row.attempts, status: after.status },
+      'payment deadline passed; order given up',
+    );
+  }
+
+  /** Drops completed idempotency records past their retention, a bounded batch per pass. */
+  async purgeIdempotencyRecords(): Promise<number> {
+    const [, deleted] = (await this.ds.query(
+      `DELETE FROM idempotency_record WHERE (scope, key) IN (
+         SELECT scope, key FROM idempotency_record
+          WHERE status = 'completed' AND created_at < now() - make_interval(hours => $1)
+          LIMIT 1000 FOR UPDATE SKIP LOCKED)`,
+      [this.env.IDEMPOTENCY_RETENTION_HOURS],
+    )) as [unknown, number];
+    return deleted;
+  }
+
+  /** Commits or releases reservations the saga could not settle (product-service was out). */
+  async settleStock(): Promise<number> {
+    const [rows] = (await this.ds.query(
+      `UPDATE orders SET stock_sync_at = now() + make_interval(secs => $2)
+        WHERE id IN (SELECT id FROM orders
+                      WHERE reservation_status = 'reserved' AND status <> 'PENDING_PAYMENT' AND stock_sync_at <= now()
+                      ORDER BY stock_sync_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+        RETURNING id, status, reservation_key AS "reservationKey"`,
+      [this.env.PAYMENT_RETRY_BATCH_SIZE, STOCK_RETRY_SECONDS],
+    )) as [Array<{ id: string; status: OrderStatus; reservationKey: string }>, number];
+    for (const row of rows) {
+      if (this.stopped) break;
+      const sold = SOLD.includes(row.status);
+      try {
+        const deadline = Date.now() + 3000;
+        const outcome = sold
+          ? await this.product.commit(row.reservationKey, deadline)
+          : await this.product.release(row.reservationKey, deadline);
+        let status: ReservationStatus = sold ? 'committed' : 'released';
+        if (outcome !== 'done') {
+          // commit of a released/expired-and-gone reservation, or release of a committed one: record the truth.
+          this.logger.error(
+            { orderId: row.id, orderStatus: row.status, outcome },
+            'reservation could not be settled as expected',
+          );
+          if (outcome === 'conflict') status = sold ? 'released' : 'committed';
+          if (outcome === 'not-found') status = 'released';
+        }
+        await this.orders.setReservationStatus(row.id, status);
+      } catch (err) {
+        if (!isDependencyUnavailable(err)) throw err;
+      }
+    }
+    return rows.length;
+  }
+}

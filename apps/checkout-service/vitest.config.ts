@@ -1,0 +1,3 @@
+import { projectConfig } from '../../vitest.shared';
+
+export default projectConfig({ name: 'checkout-service', dir: __dirname, postgres: true });
