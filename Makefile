@@ -7,8 +7,11 @@ export NX_NO_CLOUD := true
 export NX_TUI := false
 
 NODE_MODULES_STAMP := node_modules/.install-stamp
+VITEST_RESULTS := .vitest-results.json
 
-.PHONY: help install build typecheck lint format test test-unit demo demo-reset
+# Fragments per topic (demo, k8s, observability) add their own targets.
+
+.PHONY: help install build typecheck lint format test demo demo-reset
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -32,13 +35,15 @@ lint: install ## ESLint (typed rules, module boundaries) and Prettier
 format: install ## Rewrite files with Prettier
 	npx prettier --write . --log-level warn
 
-test: install typecheck lint build ## Run every test: unit, integration, end-to-end, failure, chart and operator tests
-	npx vitest run
+test: install typecheck lint build test-alerts dashboards-check k8s-tools ## Run every test: unit, integration, end-to-end, failure, chart and control-plane tests
+	@status=0; npx vitest run --reporter=default --reporter=json --outputFile.json=$(VITEST_RESULTS) || status=$$?; \
+	  node scripts/test-summary.mjs $(VITEST_RESULTS); exit $$status
 
-demo: install build ## Run the whole shop on this machine (no Docker)
-	node scripts/dist/demo.js
+demo: install build ## Run the whole shop on this machine (no Docker); DEMO_ARGS="--replicas 3" to tune
+	node apps/runner/dist/demo.js $(DEMO_ARGS)
 
-demo-reset: ## Wipe the demo's data (PostgreSQL data, generated keys)
+demo-reset: ## Wipe the demo's data (PostgreSQL data, generated keys, admin account, logs)
+	@if [ -f .data/run/pids.json ] && kill -0 "$$(sed -n 's/.*"runner": *\([0-9]*\).*/\1/p' .data/run/pids.json)" 2>/dev/null; then \
+	  echo "demo-reset: the demo is running; stop it (Ctrl-C) first"; exit 1; fi
 	rm -rf .data
 
--include make/*.mk

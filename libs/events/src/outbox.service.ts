@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { context, propagation } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainEvent, EventFeedPage, NewEvent } from './domain-event';
@@ -26,10 +26,42 @@ export class OutboxService {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('OutboxService.append must run inside the transaction that makes the change');
     }
+    const ids = events.map(() => randomUUID());
+    // A PRODUCER span per append; its context is what the events carry, so a consumer's
+    // span links to exactly this publish (messaging semantic conventions).
+    return trace.getTracer('@ha-shop/events').startActiveSpan(
+      `send ${this.source}`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.system': 'ha-shop.outbox',
+          'messaging.operation.type': 'send',
+          'messaging.operation.name': 'send',
+          'messaging.destination.name': this.source,
+          ...(ids.length === 1
+            ? { 'messaging.message.id': ids[0] }
+            : { 'messaging.batch.message_count': ids.length }),
+          'ha_shop.event.type': [...new Set(events.map((e) => e.type))].join(','),
+        },
+      },
+      async (span) => {
+        try {
+          return await this.insert(manager, ids, events);
+        } catch (err) {
+          span.recordException(err as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+          throw err;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  private async insert(manager: EntityManager, ids: string[], events: NewEvent[]): Promise<string[]> {
     const carrier: Record<string, string> = {};
     propagation.inject(context.active(), carrier);
     await manager.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK_KEY]);
-    const ids = events.map(() => randomUUID());
     const values: unknown[] = [];
     const rows = events.map((e, i) => {
       values.push(ids[i], e.type, e.aggregateId, JSON.stringify(e.payload), carrier.traceparent ?? null);
@@ -73,7 +105,9 @@ export class OutboxService {
 
   /** Newest sequence number, for the outbox-lag metric. */
   async headSeq(): Promise<string> {
-    const [row] = (await this.dataSource.query('SELECT coalesce(max(seq), 0)::text AS head FROM outbox_event')) as Array<{ head: string }>;
+    const [row] = (await this.dataSource.query(
+      'SELECT coalesce(max(seq), 0)::text AS head FROM outbox_event',
+    )) as Array<{ head: string }>;
     return row.head;
   }
 }

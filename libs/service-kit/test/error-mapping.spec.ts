@@ -13,6 +13,16 @@ describe('database-unavailable mapping', () => {
     expect(mapped.headers['retry-after']).toBeDefined();
   });
 
+  it('answers 503 when a statement inside such a transaction finds its connection released', () => {
+    // What TypeORM throws for a query on the transaction's EntityManager after the connection died.
+    const err = Object.assign(
+      new Error('Database connection provided by a query runner was already released, cannot continue to use its querying methods anymore.'),
+      { name: 'QueryRunnerProviderAlreadyReleasedError' },
+    );
+    expect(isDatabaseUnavailable(err)).toBe(true);
+    expect(mapError(err).problem.status).toBe(503);
+  });
+
   it('still answers 500 for unknown errors', () => {
     expect(mapError(new Error('boom')).problem.status).toBe(500);
   });

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { inject } from 'vitest';
 
 /** A new, empty database for one test file, on the run's PostgreSQL. */
 export async function createTestDatabase(prefix = 't'): Promise<string> {
+  // Imported lazily so tools (the local runner) can load this package outside vitest.
+  const { inject } = await import('vitest');
   const adminUrl = inject('pgAdminUrl');
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const client = new Client({ connectionString: adminUrl });

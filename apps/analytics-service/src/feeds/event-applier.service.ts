@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DomainEvent } from '@ha-shop/events';
+import { consumeSpan } from '@ha-shop/observability';
 import { DataSource, EntityManager } from 'typeorm';
 import { project } from './event-projection';
 
@@ -29,27 +30,8 @@ export class EventApplier {
   private async applyInTransaction(m: EntityManager, source: string, events: DomainEvent[]): Promise<ApplyResult> {
     let applied = 0;
     for (const event of events) {
-      const inserted: unknown[] = await m.query(
-        `INSERT INTO processed_event (event_id, source, seq, type) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
-        [event.id, source, event.seq, event.type.slice(0, 100)],
-      );
-      if (inserted.length === 0) continue;
-      applied++;
-      const { increments, activeUserId } = project(event);
-      for (const inc of increments) {
-        await m.query(
-          `INSERT INTO kpi_minute (bucket, metric, dimension, value) VALUES (date_trunc('minute', $1::timestamptz), $2, $3, $4)
-           ON CONFLICT (bucket, metric, dimension) DO UPDATE SET value = kpi_minute.value + EXCLUDED.value`,
-          [event.occurredAt, inc.metric, inc.dimension ?? '', inc.value],
-        );
-      }
-      if (activeUserId) {
-        await m.query(
-          `INSERT INTO user_activity (user_id, bucket) VALUES ($1, date_trunc('minute', $2::timestamptz)) ON CONFLICT DO NOTHING`,
-          [activeUserId, event.occurredAt],
-        );
-      }
+      // A consumer span linked to the producer's trace, so one trace shows the order end to end.
+      if (await consumeSpan(event, () => this.applyOne(m, source, event))) applied++;
     }
     const last = events.at(-1);
     if (last) {
@@ -60,5 +42,30 @@ export class EventApplier {
       );
     }
     return { applied, duplicates: events.length - applied };
+  }
+
+  /** Applies one event unless it was applied before; returns whether it was new. */
+  private async applyOne(m: EntityManager, source: string, event: DomainEvent): Promise<boolean> {
+    const inserted: unknown[] = await m.query(
+      `INSERT INTO processed_event (event_id, source, seq, type) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+      [event.id, source, event.seq, event.type.slice(0, 100)],
+    );
+    if (inserted.length === 0) return false;
+    const { increments, activeUserId } = project(event);
+    for (const inc of increments) {
+      await m.query(
+        `INSERT INTO kpi_minute (bucket, metric, dimension, value) VALUES (date_trunc('minute', $1::timestamptz), $2, $3, $4)
+         ON CONFLICT (bucket, metric, dimension) DO UPDATE SET value = kpi_minute.value + EXCLUDED.value`,
+        [event.occurredAt, inc.metric, inc.dimension ?? '', inc.value],
+      );
+    }
+    if (activeUserId) {
+      await m.query(
+        `INSERT INTO user_activity (user_id, bucket) VALUES ($1, date_trunc('minute', $2::timestamptz)) ON CONFLICT DO NOTHING`,
+        [activeUserId, event.occurredAt],
+      );
+    }
+    return true;
   }
 }

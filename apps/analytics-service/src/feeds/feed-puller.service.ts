@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { EventFeedPage } from '@ha-shop/events';
+import { withSpan } from '@ha-shop/observability';
 import { PolicyRegistry, ServiceClient } from '@ha-shop/resilience';
 import { DataSource } from 'typeorm';
 import { AnalyticsEnv, parseFeedSources } from '../config/analytics.env';
@@ -92,7 +93,12 @@ export class FeedPuller implements OnApplicationBootstrap, OnModuleDestroy {
     feed.timer.unref();
   }
 
-  private async poll(feed: Feed): Promise<boolean> {
+  private poll(feed: Feed): Promise<boolean> {
+    // A span per poll gives the worker's log lines a trace id, like a request's.
+    return withSpan(`poll ${feed.source}`, () => this.pollInTransaction(feed));
+  }
+
+  private async pollInTransaction(feed: Feed): Promise<boolean> {
     const more = await this.dataSource.transaction(async (m) => {
       const [{ locked }] = (await m.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [
         `analytics-feed:${feed.source}`,

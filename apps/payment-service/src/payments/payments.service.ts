@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OutboxService } from '@ha-shop/events';
+import { businessMetrics } from '@ha-shop/observability';
 import { ProblemException } from '@ha-shop/service-kit';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -84,7 +85,7 @@ export class PaymentsService {
         });
         return response;
       });
-      // metrics: shop_payments_total{outcome} (observability work hooks in here)
+      businessMetrics().payments.inc({ outcome: payment.status === 'authorised' ? 'succeeded' : 'declined' });
       this.logger.log(
         {
           paymentId: payment.id,

@@ -1,3 +1,4 @@
+import { businessMetrics } from '@ha-shop/observability';
 import { Injectable, Logger } from '@nestjs/common';
 import { ServiceUnavailableProblem } from '@ha-shop/service-kit';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -44,6 +45,7 @@ export class ProviderFaults {
   checkAvailable(): void {
     const rate = this.current.outageRate;
     if (rate > 0 && Math.random() < rate) {
+      businessMetrics().payments.inc({ outcome: 'error' });
       throw new ServiceUnavailableProblem(
         'The payment provider is unavailable (simulated outage); retry shortly.',
         1,

@@ -1,6 +1,17 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  UseInterceptors,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '@ha-shop/auth';
+import { InvalidateCatalogCache } from '../catalog/catalog-cache';
 import { skuParam } from '../common/patterns';
 import { StockService } from '../inventory/stock.service';
 import { AdminProductsService } from './admin-products.service';
@@ -12,6 +23,7 @@ const uuidPipe = new ParseUUIDPipe();
 @ApiTags('admin')
 @ApiBearerAuth()
 @AdminOnly()
+@UseInterceptors(InvalidateCatalogCache)
 @Controller('admin')
 export class AdminController {
   constructor(

@@ -39,4 +39,38 @@ export class ProductEnv extends BaseEnv {
   @Min(1)
   @Max(100)
   DB_POOL_SIZE = 10;
+
+  /** Catalog reads younger than this are answered from this replica's cache (`X-Cache: hit`). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  CATALOG_CACHE_FRESH_MS = 1000;
+
+  /** How long past fresh a cached read may still be served (`X-Cache: stale`) while the database fails. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  CATALOG_CACHE_STALE_MS = 600_000;
+
+  /** With a stale entry at hand, the database gets this long before the stale answer is served. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(50)
+  @Max(30_000)
+  CATALOG_CACHE_DB_TIMEOUT_MS = 400;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  CATALOG_CACHE_MAX_ENTRIES = 2000;
+
+  /** Upper bound of the cache's memory, measured as the JSON size of the cached answers. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024 * 1024)
+  CATALOG_CACHE_MAX_BYTES = 32 * 1024 * 1024;
 }

@@ -66,10 +66,12 @@ const PG_CLIENT_ERRORS: Record<string, [number, string]> = {
 export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: string; message?: string; name?: string } | undefined;
   if (!e) return false;
-  // TypeORM releases a transaction's query runner when its connection dies mid-transaction.
-  if (e.name === 'QueryRunnerAlreadyReleasedError') return true;
+  // TypeORM releases a transaction's query runner when its connection dies mid-transaction; the
+  // next statement (or COMMIT) of that transaction then throws one of these.
+  if (e.name === 'QueryRunnerAlreadyReleasedError' || e.name === 'QueryRunnerProviderAlreadyReleasedError') return true;
   const code = e.code ?? '';
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300'].includes(code)) return true;
+  // 57014 is a statement timeout: the database is too slow right now, the same answer for the client.
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57014', '57P01', '57P02', '57P03', '53300'].includes(code)) return true;
   if (code.startsWith('08')) return true;
   const msg = e.message ?? '';
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection/i.test(msg);
