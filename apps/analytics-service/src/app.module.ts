@@ -18,8 +18,17 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ServiceCoreModule.forRoot({ name: SERVICE_NAME, envClass: AnalyticsEnv, env, health: { details: [DependencyHealthDetails] } }),
-        DatabaseModule.forRoot({ applicationName: SERVICE_NAME, entities: [], migrations: ANALYTICS_MIGRATIONS }),
+        ServiceCoreModule.forRoot({
+          name: SERVICE_NAME,
+          envClass: AnalyticsEnv,
+          env,
+          health: { details: [DependencyHealthDetails] },
+        }),
+        DatabaseModule.forRoot({
+          applicationName: SERVICE_NAME,
+          entities: [],
+          migrations: ANALYTICS_MIGRATIONS,
+        }),
         ResilienceModule.forRoot(),
         KpisModule,
       ],

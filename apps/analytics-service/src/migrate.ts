@@ -7,7 +7,12 @@ import { ANALYTICS_MIGRATIONS } from './migrations';
 
 async function main() {
   const env = validateEnv(AnalyticsEnv, process.env);
-  const applied = await runMigrations({ url: env.DATABASE_URL, applicationName: SERVICE_NAME, entities: [], migrations: ANALYTICS_MIGRATIONS });
+  const applied = await runMigrations({
+    url: env.DATABASE_URL,
+    applicationName: SERVICE_NAME,
+    entities: [],
+    migrations: ANALYTICS_MIGRATIONS,
+  });
   console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema is current');
 }
 

@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxService } from '@ha-shop/events';
 import type { RunningService } from '@ha-shop/service-kit';
-import { apiClient, bootService, createTestDatabase, expectProblem, sql, TestIssuer, testEnv, waitFor } from '@ha-shop/testkit';
+import {
+  apiClient,
+  bootService,
+  createTestDatabase,
+  expectProblem,
+  sql,
+  TestIssuer,
+  testEnv,
+  waitFor,
+} from '@ha-shop/testkit';
 import { AppModule } from '../src/app.module';
 import { EventApplier } from '../src/feeds/event-applier.service';
 import { startProducer } from './support/producer';
@@ -40,14 +49,20 @@ describe('analytics event delivery', () => {
     payload: { orderId: randomUUID(), totalMinor: total, currency: 'EUR', userId },
   });
 
-  const kpis = async (svc: RunningService) => (await apiClient(svc.url).get('/analytics/kpis?window=1h')).body;
-  const appliedCount = async () => Number((await sql(analyticsDb, 'SELECT count(*)::int AS n FROM processed_event'))[0].n);
+  const kpis = async (svc: RunningService) =>
+    (await apiClient(svc.url).get('/analytics/kpis?window=1h')).body;
+  const appliedCount = async () =>
+    Number((await sql(analyticsDb, 'SELECT count(*)::int AS n FROM processed_event'))[0].n);
 
   beforeAll(async () => {
     issuer = await TestIssuer.start();
     producerDb = await createTestDatabase('producer');
     analyticsDb = await createTestDatabase('analytics');
-    producer = await startProducer('checkout-service', { DATABASE_URL: producerDb, JWKS_URL: issuer.jwksUrl, INTERNAL_TOKEN });
+    producer = await startProducer('checkout-service', {
+      DATABASE_URL: producerDb,
+      JWKS_URL: issuer.jwksUrl,
+      INTERNAL_TOKEN,
+    });
     producerPort = Number(new URL(producer.service.url).port);
   });
 
@@ -59,12 +74,23 @@ describe('analytics event delivery', () => {
 
   it('applies the feed into KPIs', async () => {
     const svc = await bootAnalytics();
-    await producer.outbox.appendStandalone(order('order.placed', 2500), order('order.paid', 2500), order('order.placed', 1500));
-    await producer.outbox.appendStandalone(order('order.paid', 1500, 'u2'), { type: 'product.viewed', aggregateId: 'p1', payload: {} });
-    const k = await waitFor(async () => {
-      const body = await kpis(svc);
-      return body.orders.paid === 2 ? body : undefined;
-    }, { what: 'two paid orders in KPIs' });
+    await producer.outbox.appendStandalone(
+      order('order.placed', 2500),
+      order('order.paid', 2500),
+      order('order.placed', 1500),
+    );
+    await producer.outbox.appendStandalone(order('order.paid', 1500, 'u2'), {
+      type: 'product.viewed',
+      aggregateId: 'p1',
+      payload: {},
+    });
+    const k = await waitFor(
+      async () => {
+        const body = await kpis(svc);
+        return body.orders.paid === 2 ? body : undefined;
+      },
+      { what: 'two paid orders in KPIs' },
+    );
     expect(k.orders.placed).toBe(2);
     expect(k.revenue).toEqual([{ currency: 'EUR', amountMinor: 4000 }]);
     expect(k.averageOrderValue).toEqual([{ currency: 'EUR', amountMinor: 2000 }]);
@@ -75,7 +101,8 @@ describe('analytics event delivery', () => {
 
   it('counts every event exactly once across an analytics restart mid-stream', async () => {
     const before = await appliedCount();
-    for (let i = 0; i < 10; i++) await producer.outbox.appendStandalone(...Array.from({ length: 5 }, () => order('order.placed', 100)));
+    for (let i = 0; i < 10; i++)
+      await producer.outbox.appendStandalone(...Array.from({ length: 5 }, () => order('order.placed', 100)));
     // Stop analytics while it is still working through the batches, then start a new one.
     await analytics[0].shutdown();
     analytics = [];
@@ -89,28 +116,52 @@ describe('analytics event delivery', () => {
     const before = await appliedCount();
     await producer.service.shutdown();
     // While the producer is down the consumer fails its polls; events keep accumulating in the outbox.
-    const direct = await startProducer('checkout-service', { DATABASE_URL: producerDb, JWKS_URL: issuer.jwksUrl, INTERNAL_TOKEN }, 0);
-    await direct.outbox.appendStandalone(order('order.placed', 100), order('order.placed', 100), order('order.placed', 100));
+    const direct = await startProducer(
+      'checkout-service',
+      { DATABASE_URL: producerDb, JWKS_URL: issuer.jwksUrl, INTERNAL_TOKEN },
+      0,
+    );
+    await direct.outbox.appendStandalone(
+      order('order.placed', 100),
+      order('order.placed', 100),
+      order('order.placed', 100),
+    );
     await direct.service.shutdown();
-    producer = await startProducer('checkout-service', { DATABASE_URL: producerDb, JWKS_URL: issuer.jwksUrl, INTERNAL_TOKEN }, producerPort);
-    await waitFor(async () => (await appliedCount()) === before + 3, { what: 'events written while the producer was down' });
+    producer = await startProducer(
+      'checkout-service',
+      { DATABASE_URL: producerDb, JWKS_URL: issuer.jwksUrl, INTERNAL_TOKEN },
+      producerPort,
+    );
+    await waitFor(async () => (await appliedCount()) === before + 3, {
+      what: 'events written while the producer was down',
+    });
     expect((await kpis(analytics[0])).orders.placed).toBe(55);
   });
 
   it('ignores a replayed feed page and a rewound cursor', async () => {
     const svc = analytics[0];
-    const page = await apiClient(producer.service.url).get('/events?after=0&limit=20', { headers: { 'x-internal-token': INTERNAL_TOKEN } });
+    const page = await apiClient(producer.service.url).get('/events?after=0&limit=20', {
+      headers: { 'x-internal-token': INTERNAL_TOKEN },
+    });
     expect(page.status).toBe(200);
     const result = await svc.app.get(EventApplier).applyPage('checkout-service', page.body.events);
     expect(result).toEqual({ applied: 0, duplicates: page.body.events.length });
     // Losing the cursor entirely re-reads the whole feed, and still counts nothing twice.
     await sql(analyticsDb, "UPDATE feed_cursor SET last_seq = 0 WHERE source = 'checkout-service'");
     const total = await appliedCount();
-    await waitFor(async () => {
-      const rows = await sql(analyticsDb, "SELECT last_seq::int AS s FROM feed_cursor WHERE source = 'checkout-service'");
-      return Number(rows[0].s) > 0 && rows;
-    }, { what: 'cursor to advance again' });
-    await waitFor(async () => (await kpis(svc)).feeds[0].cursor === (await producer.outbox.headSeq()), { what: 'catch-up' });
+    await waitFor(
+      async () => {
+        const rows = await sql(
+          analyticsDb,
+          "SELECT last_seq::int AS s FROM feed_cursor WHERE source = 'checkout-service'",
+        );
+        return Number(rows[0].s) > 0 && rows;
+      },
+      { what: 'cursor to advance again' },
+    );
+    await waitFor(async () => (await kpis(svc)).feeds[0].cursor === (await producer.outbox.headSeq()), {
+      what: 'catch-up',
+    });
     expect(await appliedCount()).toBe(total);
     expect((await kpis(svc)).orders.placed).toBe(55);
   });
@@ -118,7 +169,8 @@ describe('analytics event delivery', () => {
   it('lets two analytics replicas share one feed without double counting', async () => {
     await bootAnalytics();
     const before = await appliedCount();
-    for (let i = 0; i < 8; i++) await producer.outbox.appendStandalone(order('order.placed', 100), order('order.paid', 100));
+    for (let i = 0; i < 8; i++)
+      await producer.outbox.appendStandalone(order('order.placed', 100), order('order.paid', 100));
     await waitFor(async () => (await appliedCount()) === before + 16, { what: 'both replicas caught up' });
     const k = await kpis(analytics[1]);
     expect(k.orders.placed).toBe(63);
@@ -130,7 +182,9 @@ describe('analytics event delivery', () => {
     const api = apiClient(analytics[0].url);
     expectProblem(await api.get('/analytics/kpis?window=3y'), 400);
     expectProblem(await api.get('/analytics/kpis?window=1h&extra=1'), 400);
-    const bad = await apiClient(producer.service.url).get('/events?after=-1&limit=5000', { headers: { 'x-internal-token': INTERNAL_TOKEN } });
+    const bad = await apiClient(producer.service.url).get('/events?after=-1&limit=5000', {
+      headers: { 'x-internal-token': INTERNAL_TOKEN },
+    });
     expectProblem(bad, 400);
   });
 });

@@ -16,7 +16,8 @@ describe('customer journey across all five services, HTTP only', () => {
     expect(res.status).toBe(200);
     return res.body.accessToken as string;
   };
-  const stock = async () => (await shop.products.get(`/admin/variants/${sku}/stock`, { token: adminToken })).body;
+  const stock = async () =>
+    (await shop.products.get(`/admin/variants/${sku}/stock`, { token: adminToken })).body;
   const checkoutWith = async (token: string, card: string) => {
     const cart = await shop.checkout.post('/carts', undefined, { token });
     expect([200, 201]).toContain(cart.status);
@@ -26,8 +27,16 @@ describe('customer journey across all five services, HTTP only', () => {
       '/checkout',
       {
         cartId: cart.body.id,
-        shippingAddress: { name: 'Grace Hopper', line1: '1 Harbour St', city: 'Arlington', postalCode: '22201', country: 'US' },
-        payment: { card: { number: card, expMonth: 12, expYear: new Date().getUTCFullYear() + 1, cvc: '123' } },
+        shippingAddress: {
+          name: 'Grace Hopper',
+          line1: '1 Harbour St',
+          city: 'Arlington',
+          postalCode: '22201',
+          country: 'US',
+        },
+        payment: {
+          card: { number: card, expMonth: 12, expYear: new Date().getUTCFullYear() + 1, cvc: '123' },
+        },
       },
       { token, headers: { 'idempotency-key': randomUUID() } },
     );
@@ -36,7 +45,11 @@ describe('customer journey across all five services, HTTP only', () => {
   beforeAll(async () => {
     shop = await startFiveServices();
     adminToken = await login(shop.admin.email, shop.admin.password);
-    const category = await shop.products.post('/admin/categories', { slug: 'tea', name: 'Tea' }, { token: adminToken });
+    const category = await shop.products.post(
+      '/admin/categories',
+      { slug: 'tea', name: 'Tea' },
+      { token: adminToken },
+    );
     expect(category.status).toBe(201);
     const product = await shop.products.post(
       '/admin/products',

@@ -23,7 +23,9 @@ export interface FiveServices {
 
 export async function startFiveServices(): Promise<FiveServices> {
   const internal = { INTERNAL_TOKEN: randomBytes(16).toString('hex') };
-  const dbs = await Promise.all(['users', 'products', 'payments', 'checkout', 'analytics'].map((n) => createTestDatabase(n)));
+  const dbs = await Promise.all(
+    ['users', 'products', 'payments', 'checkout', 'analytics'].map((n) => createTestDatabase(n)),
+  );
   const [userDb, productDb, paymentDb, checkoutDb, analyticsDb] = dbs;
   const started: RunningService[] = [];
   const boot = async (module: unknown, name: string) => {
@@ -51,9 +53,21 @@ export async function startFiveServices(): Promise<FiveServices> {
     ),
     'checkout-service',
   );
-  const feeds = [`user-service=${user.url}`, `product-service=${product.url}`, `checkout-service=${checkout.url}`, `payment-service=${payment.url}`];
+  const feeds = [
+    `user-service=${user.url}`,
+    `product-service=${product.url}`,
+    `checkout-service=${checkout.url}`,
+    `payment-service=${payment.url}`,
+  ];
   const analytics = await boot(
-    AnalyticsApp.forRoot(testEnv({ ...internal, DATABASE_URL: analyticsDb, FEED_SOURCES: feeds.join(','), FEED_POLL_INTERVAL_MS: '100' })),
+    AnalyticsApp.forRoot(
+      testEnv({
+        ...internal,
+        DATABASE_URL: analyticsDb,
+        FEED_SOURCES: feeds.join(','),
+        FEED_POLL_INTERVAL_MS: '100',
+      }),
+    ),
     'analytics-service',
   );
 

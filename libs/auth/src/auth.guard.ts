@@ -42,14 +42,22 @@ export class AuthGuard implements CanActivate {
       try {
         request.principal = await this.verifier.verify(token);
       } catch (err) {
-        if (err instanceof InvalidTokenError) throw unauthorized(`The access token is not valid: ${err.message}.`);
+        if (err instanceof InvalidTokenError)
+          throw unauthorized(`The access token is not valid: ${err.message}.`);
         throw new ServiceUnavailableProblem('Token keys are unavailable; retry shortly.');
       }
     }
     if (!requirement) return true;
     if (!request.principal) throw unauthorized('Sign in to use this route.');
-    if (requirement.roles.length > 0 && !requirement.roles.some((r) => request.principal!.roles.includes(r))) {
-      throw new ProblemException(403, 'forbidden', `This route needs the role: ${requirement.roles.join(' or ')}.`);
+    if (
+      requirement.roles.length > 0 &&
+      !requirement.roles.some((r) => request.principal!.roles.includes(r))
+    ) {
+      throw new ProblemException(
+        403,
+        'forbidden',
+        `This route needs the role: ${requirement.roles.join(' or ')}.`,
+      );
     }
     return true;
   }
@@ -58,7 +66,10 @@ export class AuthGuard implements CanActivate {
     const expected = this.env.INTERNAL_TOKEN;
     if (!expected) return true;
     const given = request.headers[INTERNAL_TOKEN_HEADER];
-    const ok = typeof given === 'string' && given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+    const ok =
+      typeof given === 'string' &&
+      given.length === expected.length &&
+      timingSafeEqual(Buffer.from(given), Buffer.from(expected));
     if (!ok) throw new ProblemException(403, 'forbidden', 'This route is for internal callers only.');
     return true;
   }

@@ -33,7 +33,8 @@ export class AuthModule {
         {
           provide: TOKEN_VERIFIER,
           inject: [KEY_SOURCE, BaseEnv],
-          useFactory: (keys: KeySource, env: BaseEnv) => new TokenVerifier(keys, env.JWT_ISSUER, env.JWT_AUDIENCE),
+          useFactory: (keys: KeySource, env: BaseEnv) =>
+            new TokenVerifier(keys, env.JWT_ISSUER, env.JWT_AUDIENCE),
         },
         { provide: APP_GUARD, useClass: AuthGuard },
       ],

@@ -28,17 +28,27 @@ export class RemoteKeySource implements KeySource {
 
   constructor(
     private readonly url: string,
-    private readonly options: { refreshIntervalMs?: number; minRefreshGapMs?: number; timeoutMs?: number } = {},
+    private readonly options: {
+      refreshIntervalMs?: number;
+      minRefreshGapMs?: number;
+      timeoutMs?: number;
+    } = {},
   ) {}
 
   getKey: JWTVerifyGetKey = async (header, token) => {
     const stale = Date.now() - this.lastFetch > (this.options.refreshIntervalMs ?? 10 * 60_000);
-    if (!this.keySet || stale) await this.refresh().catch((err) => { if (!this.keySet) throw err; });
+    if (!this.keySet || stale)
+      await this.refresh().catch((err) => {
+        if (!this.keySet) throw err;
+      });
     try {
       return await this.keySet!(header, token);
     } catch (err) {
       // Keys rotate: an unknown kid is worth one refresh, but not more often than the gap allows.
-      if ((err as { code?: string }).code === 'ERR_JWKS_NO_MATCHING_KEY' && Date.now() - this.lastFetch > (this.options.minRefreshGapMs ?? 30_000)) {
+      if (
+        (err as { code?: string }).code === 'ERR_JWKS_NO_MATCHING_KEY' &&
+        Date.now() - this.lastFetch > (this.options.minRefreshGapMs ?? 30_000)
+      ) {
         await this.refresh();
         return this.keySet!(header, token);
       }

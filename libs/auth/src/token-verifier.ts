@@ -26,14 +26,18 @@ export class TokenVerifier {
         requiredClaims: ['sub', 'exp', 'iat'],
         clockTolerance: 5,
       });
-      const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => ROLES.includes(r as Role)) : [];
-      if (typeof payload.sub !== 'string' || typeof payload.email !== 'string') throw new InvalidTokenError('malformed claims');
+      const roles = Array.isArray(payload.roles)
+        ? payload.roles.filter((r): r is Role => ROLES.includes(r as Role))
+        : [];
+      if (typeof payload.sub !== 'string' || typeof payload.email !== 'string')
+        throw new InvalidTokenError('malformed claims');
       return { userId: payload.sub, email: payload.email, roles, token };
     } catch (err) {
       if (err instanceof InvalidTokenError) throw err;
       if (err instanceof errors.JWTExpired) throw new InvalidTokenError('token expired');
       if (err instanceof errors.JOSEError) throw new InvalidTokenError('invalid token');
-      if (err instanceof TypeError || err instanceof SyntaxError) throw new InvalidTokenError('invalid token');
+      if (err instanceof TypeError || err instanceof SyntaxError)
+        throw new InvalidTokenError('invalid token');
       throw err;
     }
   }

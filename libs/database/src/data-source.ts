@@ -63,7 +63,11 @@ export async function ensureDatabase(url: string): Promise<void> {
   if (!/^[a-zA-Z0-9_-]+$/.test(name)) throw new Error(`unsupported database name: ${name}`);
   const admin = new URL(url);
   admin.pathname = '/postgres';
-  const ds = new DataSource({ type: 'postgres', url: admin.toString(), extra: { connectionTimeoutMillis: 5000 } });
+  const ds = new DataSource({
+    type: 'postgres',
+    url: admin.toString(),
+    extra: { connectionTimeoutMillis: 5000 },
+  });
   await ds.initialize();
   try {
     const rows: unknown[] = await ds.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

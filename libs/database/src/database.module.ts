@@ -29,11 +29,11 @@ export class DatabaseModule {
           useFactory: (env: BaseEnv) => {
             migrateOnStart = env.DB_MIGRATE_ON_START;
             return {
-            ...dataSourceOptions({ ...options, url: env.DATABASE_URL }),
-            // Startup waits for the database a while (it may be starting too), then gives up loudly.
-            retryAttempts: 20,
-            retryDelay: 500,
-            autoLoadEntities: false,
+              ...dataSourceOptions({ ...options, url: env.DATABASE_URL }),
+              // Startup waits for the database a while (it may be starting too), then gives up loudly.
+              retryAttempts: 20,
+              retryDelay: 500,
+              autoLoadEntities: false,
             };
           },
           dataSourceFactory: async (opts) => {

@@ -6,4 +6,5 @@ export function pgErrorCode(err: unknown): string | undefined {
 }
 
 export const isUniqueViolation = (err: unknown): boolean => pgErrorCode(err) === '23505';
-export const isSerializationFailure = (err: unknown): boolean => ['40001', '40P01'].includes(pgErrorCode(err) ?? '');
+export const isSerializationFailure = (err: unknown): boolean =>
+  ['40001', '40P01'].includes(pgErrorCode(err) ?? '');

@@ -19,7 +19,11 @@ describe('database helpers', () => {
   it('creates a missing database once, even when asked concurrently', async () => {
     const base = new URL(await createTestDatabase());
     base.pathname = `/fresh_${Date.now()}`;
-    await Promise.all([ensureDatabase(base.toString()), ensureDatabase(base.toString()), ensureDatabase(base.toString())]);
+    await Promise.all([
+      ensureDatabase(base.toString()),
+      ensureDatabase(base.toString()),
+      ensureDatabase(base.toString()),
+    ]);
     const rows = await sql(base.toString(), 'SELECT current_database() AS name');
     expect(rows[0].name).toBe(base.pathname.slice(1));
   });
@@ -27,7 +31,9 @@ describe('database helpers', () => {
   it('applies each migration exactly once when replicas start together', async () => {
     const url = await createTestDatabase();
     const opts = { url, applicationName: 'test', entities: [], migrations: [CreateWidgets1700000000000] };
-    const sources = await Promise.all([1, 2, 3].map(() => new DataSource(dataSourceOptions(opts)).initialize()));
+    const sources = await Promise.all(
+      [1, 2, 3].map(() => new DataSource(dataSourceOptions(opts)).initialize()),
+    );
     const applied = await Promise.all(sources.map((ds) => migrateWithLock(ds)));
     await Promise.all(sources.map((ds) => ds.destroy()));
     expect(applied.flat()).toEqual(['CreateWidgets1700000000000']);

@@ -12,7 +12,13 @@ describe('transactional outbox', () => {
   beforeAll(async () => {
     const url = await createTestDatabase();
     ds = await new DataSource(
-      dataSourceOptions({ url, applicationName: 'outbox-test', entities: OUTBOX_ENTITIES, migrations: OUTBOX_MIGRATIONS, poolSize: 40 }),
+      dataSourceOptions({
+        url,
+        applicationName: 'outbox-test',
+        entities: OUTBOX_ENTITIES,
+        migrations: OUTBOX_MIGRATIONS,
+        poolSize: 40,
+      }),
     ).initialize();
     await migrateWithLock(ds);
     outbox = new OutboxService(ds, 'test-service');
@@ -20,7 +26,9 @@ describe('transactional outbox', () => {
   afterAll(() => ds.destroy());
 
   it('refuses to append outside a transaction', async () => {
-    await expect(outbox.append(ds.manager, { type: 'x', aggregateId: '1', payload: {} })).rejects.toThrow(/inside the transaction/);
+    await expect(outbox.append(ds.manager, { type: 'x', aggregateId: '1', payload: {} })).rejects.toThrow(
+      /inside the transaction/,
+    );
   });
 
   it('drops events of a rolled-back transaction together with the change', async () => {
@@ -36,7 +44,8 @@ describe('transactional outbox', () => {
 
   it('pages the feed in order with a stable cursor', async () => {
     const start = await outbox.headSeq();
-    for (let i = 0; i < 5; i++) await outbox.appendStandalone({ type: 'cart.item_added', aggregateId: `c${i}`, payload: { i } });
+    for (let i = 0; i < 5; i++)
+      await outbox.appendStandalone({ type: 'cart.item_added', aggregateId: `c${i}`, payload: { i } });
     const first = await outbox.page(start, 3);
     expect(first.events.map((e) => e.payload.i)).toEqual([0, 1, 2]);
     expect(first.hasMore).toBe(true);
@@ -44,7 +53,12 @@ describe('transactional outbox', () => {
     expect(second.events.map((e) => e.payload.i)).toEqual([3, 4]);
     expect(second.hasMore).toBe(false);
     const empty = await outbox.page(second.nextCursor, 3);
-    expect(empty).toMatchObject({ events: [], nextCursor: second.nextCursor, hasMore: false, headSeq: second.nextCursor });
+    expect(empty).toMatchObject({
+      events: [],
+      nextCursor: second.nextCursor,
+      hasMore: false,
+      headSeq: second.nextCursor,
+    });
     expect(first.headSeq).toBe(second.nextCursor);
   });
 

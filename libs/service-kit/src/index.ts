@@ -1,6 +1,11 @@
 export { BaseEnv, validateEnv, EnvValidationError } from './config/env';
 export { ServiceConfigModule, SERVICE_ENV } from './config/service-config.module';
-export { ProblemException, ServiceUnavailableProblem, problemType, PROBLEM_CONTENT_TYPE } from './errors/problem';
+export {
+  ProblemException,
+  ServiceUnavailableProblem,
+  problemType,
+  PROBLEM_CONTENT_TYPE,
+} from './errors/problem';
 export type { ProblemDetails } from './errors/problem';
 export { mapError, isDatabaseUnavailable } from './errors/error-mapping';
 export { ProblemDetailsFilter } from './errors/problem-details.filter';

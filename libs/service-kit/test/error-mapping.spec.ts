@@ -16,7 +16,9 @@ describe('database-unavailable mapping', () => {
   it('answers 503 when a statement inside such a transaction finds its connection released', () => {
     // What TypeORM throws for a query on the transaction's EntityManager after the connection died.
     const err = Object.assign(
-      new Error('Database connection provided by a query runner was already released, cannot continue to use its querying methods anymore.'),
+      new Error(
+        'Database connection provided by a query runner was already released, cannot continue to use its querying methods anymore.',
+      ),
       { name: 'QueryRunnerProviderAlreadyReleasedError' },
     );
     expect(isDatabaseUnavailable(err)).toBe(true);

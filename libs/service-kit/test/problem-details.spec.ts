@@ -2,7 +2,14 @@ import { Body, Controller, Get, Module, NotFoundException, Param, Post } from '@
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, bootService, expectProblem, testEnv } from '@ha-shop/testkit';
-import { BaseEnv, HealthModule, ProblemException, RunningService, ServiceConfigModule, ServiceLoggerModule } from '../src';
+import {
+  BaseEnv,
+  HealthModule,
+  ProblemException,
+  RunningService,
+  ServiceConfigModule,
+  ServiceLoggerModule,
+} from '../src';
 
 class ItemDto {
   @IsString()
@@ -25,7 +32,8 @@ class ItemsController {
   @Get(':id')
   get(@Param('id') id: string) {
     if (id === 'gone') throw new NotFoundException('No such item.');
-    if (id === 'conflict') throw new ProblemException(409, 'item-locked', 'The item is locked.', { itemId: id });
+    if (id === 'conflict')
+      throw new ProblemException(409, 'item-locked', 'The item is locked.', { itemId: id });
     if (id === 'boom') throw new Error('secret internals');
     return { id };
   }
@@ -70,8 +78,14 @@ describe('service kit edge behaviour', () => {
 
   it('answers malformed JSON, wrong media type and oversized bodies with 4xx problems', async () => {
     expectProblem(await api.request('POST', '/items', { rawBody: '{"name": ' }), 400);
-    expectProblem(await api.request('POST', '/items', { rawBody: 'name=x', headers: { 'content-type': 'text/plain' } }), 415);
-    expectProblem(await api.request('POST', '/items', { rawBody: JSON.stringify({ name: 'a'.repeat(300_000) }) }), 413);
+    expectProblem(
+      await api.request('POST', '/items', { rawBody: 'name=x', headers: { 'content-type': 'text/plain' } }),
+      415,
+    );
+    expectProblem(
+      await api.request('POST', '/items', { rawBody: JSON.stringify({ name: 'a'.repeat(300_000) }) }),
+      413,
+    );
   });
 
   it('maps unknown routes, not-found and custom problems', async () => {

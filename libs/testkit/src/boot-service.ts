@@ -10,5 +10,10 @@ export async function bootService(module: unknown, name: string): Promise<Runnin
 
 /** Environment every test service shares: quiet logs, fast shutdown. */
 export function testEnv(extra: Record<string, string | undefined>): Record<string, string | undefined> {
-  return { NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', SHUTDOWN_DRAIN_MS: '0', ...extra };
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    SHUTDOWN_DRAIN_MS: '0',
+    ...extra,
+  };
 }

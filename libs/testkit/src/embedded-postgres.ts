@@ -41,14 +41,20 @@ export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<Lo
     persistent: true,
     createPostgresUser: userInfo().uid === 0,
     // C.UTF-8 exists on every glibc system; en_US.UTF-8 (the package's default) often does not.
-    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8', '--lc-messages=C.UTF-8', ...(opts.fast ? ['--no-sync'] : [])],
+    initdbFlags: [
+      '--encoding=UTF8',
+      '--locale=C.UTF-8',
+      '--lc-messages=C.UTF-8',
+      ...(opts.fast ? ['--no-sync'] : []),
+    ],
     postgresFlags: flags,
     onLog: opts.onLog ?? (() => undefined),
     onError: (e: unknown) => opts.onLog?.(String(e)),
   });
   if (fresh) await pg.initialise();
   await pg.start();
-  const urlFor = (db: string) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`;
+  const urlFor = (db: string) =>
+    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`;
   return {
     port,
     adminUrl: urlFor('postgres'),

@@ -14,7 +14,11 @@ export interface RequestOptions {
 
 /** Minimal HTTP client for black-box tests: JSON in, parsed JSON (or text) out. */
 export function apiClient(baseUrl: string) {
-  const request = async <T = any>(method: string, path: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> => {
+  const request = async <T = any>(
+    method: string,
+    path: string,
+    opts: RequestOptions = {},
+  ): Promise<ApiResponse<T>> => {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     let body: string | undefined = opts.rawBody;
@@ -33,9 +37,12 @@ export function apiClient(baseUrl: string) {
   return {
     request,
     get: <T = any>(path: string, opts?: RequestOptions) => request<T>('GET', path, opts),
-    post: <T = any>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, { ...opts, body }),
-    patch: <T = any>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PATCH', path, { ...opts, body }),
-    put: <T = any>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PUT', path, { ...opts, body }),
+    post: <T = any>(path: string, body?: unknown, opts?: RequestOptions) =>
+      request<T>('POST', path, { ...opts, body }),
+    patch: <T = any>(path: string, body?: unknown, opts?: RequestOptions) =>
+      request<T>('PATCH', path, { ...opts, body }),
+    put: <T = any>(path: string, body?: unknown, opts?: RequestOptions) =>
+      request<T>('PUT', path, { ...opts, body }),
     delete: <T = any>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, opts),
   };
 }
@@ -46,7 +53,9 @@ export type ApiClient = ReturnType<typeof apiClient>;
 export function expectProblem(res: ApiResponse, status: number): Record<string, unknown> {
   const type = res.headers.get('content-type') ?? '';
   if (res.status !== status || !type.startsWith('application/problem+json')) {
-    throw new Error(`expected ${status} problem+json, got ${res.status} ${type}: ${JSON.stringify(res.body)}`);
+    throw new Error(
+      `expected ${status} problem+json, got ${res.status} ${type}: ${JSON.stringify(res.body)}`,
+    );
   }
   const body = res.body as Record<string, unknown>;
   if (typeof body.title !== 'string' || body.status !== status || typeof body.type !== 'string') {

@@ -20,7 +20,11 @@ export async function createTestDatabase(prefix = 't'): Promise<string> {
 }
 
 /** Runs SQL against a test database, for assertions that look behind the API. */
-export async function sql<T = Record<string, unknown>>(databaseUrl: string, text: string, params: unknown[] = []): Promise<T[]> {
+export async function sql<T = Record<string, unknown>>(
+  databaseUrl: string,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {

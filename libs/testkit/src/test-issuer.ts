@@ -35,7 +35,14 @@ export class TestIssuer {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const addr = server.address();
     const port = typeof addr === 'object' && addr ? addr.port : 0;
-    return new TestIssuer(server, privateKey, kid, `http://127.0.0.1:${port}/.well-known/jwks.json`, issuer, audience);
+    return new TestIssuer(
+      server,
+      privateKey,
+      kid,
+      `http://127.0.0.1:${port}/.well-known/jwks.json`,
+      issuer,
+      audience,
+    );
   }
 
   async token(claims: TokenClaims = {}): Promise<string> {

@@ -2,7 +2,8 @@ import { Transform } from 'class-transformer';
 import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { BaseEnv } from '@ha-shop/service-kit';
 
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
 
 export class AnalyticsEnv extends BaseEnv {
   /**
@@ -11,7 +12,9 @@ export class AnalyticsEnv extends BaseEnv {
    * Several URLs for one source (replicas) are separated by `|`; any of them serves the same feed.
    */
   @IsString()
-  @Matches(/^$|^[a-z0-9-]+=[^,=]+(,[a-z0-9-]+=[^,=]+)*$/, { message: 'FEED_SOURCES must look like name=url,name=url' })
+  @Matches(/^$|^[a-z0-9-]+=[^,=]+(,[a-z0-9-]+=[^,=]+)*$/, {
+    message: 'FEED_SOURCES must look like name=url,name=url',
+  })
   FEED_SOURCES = '';
 
   @Transform(toInt)

@@ -23,11 +23,18 @@ export class EventApplier {
   }
 
   async cursor(source: string, manager: EntityManager = this.dataSource.manager): Promise<string> {
-    const rows: Array<{ last_seq: string }> = await manager.query('SELECT last_seq::text FROM feed_cursor WHERE source = $1', [source]);
+    const rows: Array<{ last_seq: string }> = await manager.query(
+      'SELECT last_seq::text FROM feed_cursor WHERE source = $1',
+      [source],
+    );
     return rows[0]?.last_seq ?? '0';
   }
 
-  private async applyInTransaction(m: EntityManager, source: string, events: DomainEvent[]): Promise<ApplyResult> {
+  private async applyInTransaction(
+    m: EntityManager,
+    source: string,
+    events: DomainEvent[],
+  ): Promise<ApplyResult> {
     let applied = 0;
     for (const event of events) {
       // A consumer span linked to the producer's trace, so one trace shows the order end to end.

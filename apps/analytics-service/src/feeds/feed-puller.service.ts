@@ -50,7 +50,11 @@ export class FeedPuller implements OnApplicationBootstrap, OnModuleDestroy {
         registry,
         internalToken: env.INTERNAL_TOKEN,
       });
-      return { source, client, status: { source, cursor: '0', headSeq: null, lastSuccessAt: null, lastError: null } };
+      return {
+        source,
+        client,
+        status: { source, cursor: '0', headSeq: null, lastSuccessAt: null, lastError: null },
+      };
     });
   }
 
@@ -117,7 +121,10 @@ export class FeedPuller implements OnApplicationBootstrap, OnModuleDestroy {
       feed.status.headSeq = page.headSeq;
       this.metrics.consumed.inc({ source: feed.source }, result.applied);
       this.metrics.duplicates.inc({ source: feed.source }, result.duplicates);
-      this.metrics.lag.set({ source: feed.source }, Math.max(0, Number(page.headSeq) - Number(page.nextCursor)));
+      this.metrics.lag.set(
+        { source: feed.source },
+        Math.max(0, Number(page.headSeq) - Number(page.nextCursor)),
+      );
       return page.hasMore;
     });
     feed.status.lastSuccessAt = new Date().toISOString();

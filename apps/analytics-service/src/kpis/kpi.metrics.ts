@@ -18,10 +18,18 @@ export class KpiMetrics implements OnModuleInit {
     let snapshot: Promise<Awaited<ReturnType<KpiService['compute']>> | null> | null = null;
     const current = () => {
       // Every gauge's collect() runs in the same scrape; compute once for all of them.
-      snapshot ??= this.kpis.compute(WINDOW).catch(() => null).finally(() => setTimeout(() => (snapshot = null), 500).unref());
+      snapshot ??= this.kpis
+        .compute(WINDOW)
+        .catch(() => null)
+        .finally(() => setTimeout(() => (snapshot = null), 500).unref());
       return snapshot;
     };
-    const gauge = (name: string, help: string, labelNames: string[], fill: (g: Gauge, k: NonNullable<Awaited<ReturnType<typeof current>>>) => void) =>
+    const gauge = (
+      name: string,
+      help: string,
+      labelNames: string[],
+      fill: (g: Gauge, k: NonNullable<Awaited<ReturnType<typeof current>>>) => void,
+    ) =>
       new Gauge({
         name,
         help,
@@ -32,17 +40,28 @@ export class KpiMetrics implements OnModuleInit {
           if (k) fill(this, k);
         },
       });
-    gauge('shop_kpi_orders_per_minute', 'Orders placed per minute over the window.', [], (g, k) => g.set({ window: WINDOW }, k.ordersPerMinute));
-    gauge('shop_kpi_revenue_minor', 'Revenue of paid orders in minor units over the window.', ['currency'], (g, k) =>
-      k.revenue.forEach((r) => g.set({ window: WINDOW, currency: r.currency }, r.amountMinor)),
+    gauge('shop_kpi_orders_per_minute', 'Orders placed per minute over the window.', [], (g, k) =>
+      g.set({ window: WINDOW }, k.ordersPerMinute),
     );
-    gauge('shop_kpi_average_order_value_minor', 'Average paid order value in minor units.', ['currency'], (g, k) =>
-      k.averageOrderValue.forEach((r) => g.set({ window: WINDOW, currency: r.currency }, r.amountMinor)),
+    gauge(
+      'shop_kpi_revenue_minor',
+      'Revenue of paid orders in minor units over the window.',
+      ['currency'],
+      (g, k) => k.revenue.forEach((r) => g.set({ window: WINDOW, currency: r.currency }, r.amountMinor)),
+    );
+    gauge(
+      'shop_kpi_average_order_value_minor',
+      'Average paid order value in minor units.',
+      ['currency'],
+      (g, k) =>
+        k.averageOrderValue.forEach((r) => g.set({ window: WINDOW, currency: r.currency }, r.amountMinor)),
     );
     gauge('shop_kpi_payment_success_ratio', 'Authorised payments / all payment attempts.', [], (g, k) => {
       if (k.paymentSuccessRate !== null) g.set({ window: WINDOW }, k.paymentSuccessRate);
     });
-    gauge('shop_kpi_active_users', 'Distinct users active in the window.', [], (g, k) => g.set({ window: WINDOW }, k.activeUsers));
+    gauge('shop_kpi_active_users', 'Distinct users active in the window.', [], (g, k) =>
+      g.set({ window: WINDOW }, k.activeUsers),
+    );
     gauge('shop_kpi_funnel_events', 'Conversion funnel steps over the window.', ['step'], (g, k) => {
       g.set({ window: WINDOW, step: 'product_view' }, k.funnel.productViews);
       g.set({ window: WINDOW, step: 'cart_add' }, k.funnel.cartAdds);

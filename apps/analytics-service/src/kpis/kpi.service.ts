@@ -18,11 +18,18 @@ export interface Kpis {
   revenue: MoneyFigure[];
   averageOrderValue: MoneyFigure[];
   paymentSuccessRate: number | null;
-  funnel: { productViews: number; cartAdds: number; checkoutsStarted: number; paid: number; conversionRate: number | null };
+  funnel: {
+    productViews: number;
+    cartAdds: number;
+    checkoutsStarted: number;
+    paid: number;
+    conversionRate: number | null;
+  };
   activeUsers: number;
 }
 
-const ratio = (num: number, den: number): number | null => (den > 0 ? Math.round((num / den) * 10_000) / 10_000 : null);
+const ratio = (num: number, den: number): number | null =>
+  den > 0 ? Math.round((num / den) * 10_000) / 10_000 : null;
 
 /** Reads the per-minute aggregates; every figure is a sum over the window's buckets. */
 @Injectable()
@@ -41,12 +48,17 @@ export class KpiService {
       `SELECT count(DISTINCT user_id)::int AS users FROM user_activity WHERE bucket >= date_trunc('minute', $1::timestamptz)`,
       [from.toISOString()],
     )) as Array<{ users: number }>;
-    const total = (metric: string) => rows.filter((r) => r.metric === metric).reduce((s, r) => s + Number(r.value), 0);
+    const total = (metric: string) =>
+      rows.filter((r) => r.metric === metric).reduce((s, r) => s + Number(r.value), 0);
     const byCurrency = (metric: string) =>
-      rows.filter((r) => r.metric === metric).map((r) => ({ currency: r.dimension, amountMinor: Number(r.value) }));
+      rows
+        .filter((r) => r.metric === metric)
+        .map((r) => ({ currency: r.dimension, amountMinor: Number(r.value) }));
 
     const revenue = byCurrency('revenue_minor');
-    const paidByCurrency = new Map(byCurrency('orders_paid_by_currency').map((r) => [r.currency, r.amountMinor]));
+    const paidByCurrency = new Map(
+      byCurrency('orders_paid_by_currency').map((r) => [r.currency, r.amountMinor]),
+    );
     const paid = total('orders_paid');
     const views = total('product_views');
     const authorised = total('payments_authorised');

@@ -16,7 +16,11 @@ class ProducerModule {
       module: ProducerModule,
       imports: [
         ServiceCoreModule.forRoot({ name: source, envClass: BaseEnv, env }),
-        DatabaseModule.forRoot({ applicationName: source, entities: OUTBOX_ENTITIES, migrations: OUTBOX_MIGRATIONS }),
+        DatabaseModule.forRoot({
+          applicationName: source,
+          entities: OUTBOX_ENTITIES,
+          migrations: OUTBOX_MIGRATIONS,
+        }),
         AuthModule.forRoot(),
         EventsModule.forRoot({ source }),
       ],
@@ -29,6 +33,10 @@ export async function startProducer(
   env: { DATABASE_URL: string; JWKS_URL: string; INTERNAL_TOKEN: string },
   port = 0,
 ): Promise<{ service: RunningService; outbox: OutboxService }> {
-  const service = await startService(ProducerModule.forRoot(source, testEnv(env)), { name: source, host: '127.0.0.1', port });
+  const service = await startService(ProducerModule.forRoot(source, testEnv(env)), {
+    name: source,
+    host: '127.0.0.1',
+    port,
+  });
   return { service, outbox: service.app.get(OutboxService) };
 }

@@ -23,19 +23,26 @@ export interface ServiceAppOptions {
  * Every service is created here, so they all share the same edge behaviour:
  * Fastify, problem+json errors, strict DTO validation, JSON logs, OpenAPI at /docs.
  */
-export async function createServiceApp(module: unknown, options: ServiceAppOptions): Promise<NestFastifyApplication> {
+export async function createServiceApp(
+  module: unknown,
+  options: ServiceAppOptions,
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimitBytes ?? 256 * 1024,
     trustProxy: true,
     // New requests on kept-alive sockets get 503 while closing, which the edge retries elsewhere.
     return503OnClosing: true,
-    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => (req.headers['x-request-id'] as string | undefined)?.slice(0, 128) ?? randomUUID(),
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) =>
+      (req.headers['x-request-id'] as string | undefined)?.slice(0, 128) ?? randomUUID(),
     // Router-level errors (malformed URL encoding, over-long path parameter) skip the error
     // handler and would answer plain JSON; route them through the same problem mapping.
     frameworkErrors: (err: Error, request: FastifyRequest, reply: FastifyReply) =>
       sendProblem(err, request, reply, new NestLogger('Errors')),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());
@@ -73,5 +80,7 @@ function setupOpenApi(app: INestApplication, options: ServiceAppOptions): void {
     .setVersion(options.version ?? '0.1.0')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), { jsonDocumentUrl: 'docs/json' });
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), {
+    jsonDocumentUrl: 'docs/json',
+  });
 }

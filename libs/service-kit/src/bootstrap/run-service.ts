@@ -16,7 +16,10 @@ export interface RunningService {
  * Creates and starts a service. Used by each app's main.ts and by the test kit,
  * so tests exercise the very same startup and shutdown path as production.
  */
-export async function startService(module: unknown, options: ServiceAppOptions & { port?: number; host?: string }): Promise<RunningService> {
+export async function startService(
+  module: unknown,
+  options: ServiceAppOptions & { port?: number; host?: string },
+): Promise<RunningService> {
   const app = await createServiceApp(module, options);
   const env = app.get(BaseEnv);
   const lifecycle = app.get(LifecycleService);

@@ -1,7 +1,8 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, validateSync } from 'class-validator';
 
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
 
 /**
  * Settings every service understands. A service extends this class with its own
@@ -28,7 +29,9 @@ export class BaseEnv {
   DATABASE_URL: string;
 
   /** Run pending migrations at start. Off when a deploy step runs them instead. */
-  @Transform(({ value }) => value === undefined || value === '' ? true : value === true || value === 'true' || value === '1')
+  @Transform(({ value }) =>
+    value === undefined || value === '' ? true : value === true || value === 'true' || value === '1',
+  )
   DB_MIGRATE_ON_START = true;
 
   /** Where the user-service publishes its public keys. */

@@ -12,7 +12,10 @@ export const SERVICE_ENV = Symbol('SERVICE_ENV');
  */
 @Module({})
 export class ServiceConfigModule {
-  static forRoot<T extends BaseEnv>(cls: new () => T, env: Record<string, string | undefined>): DynamicModule {
+  static forRoot<T extends BaseEnv>(
+    cls: new () => T,
+    env: Record<string, string | undefined>,
+  ): DynamicModule {
     const validated = validateEnv(cls, env);
     return {
       module: ServiceConfigModule,

@@ -68,13 +68,29 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (!e) return false;
   // TypeORM releases a transaction's query runner when its connection dies mid-transaction; the
   // next statement (or COMMIT) of that transaction then throws one of these.
-  if (e.name === 'QueryRunnerAlreadyReleasedError' || e.name === 'QueryRunnerProviderAlreadyReleasedError') return true;
+  if (e.name === 'QueryRunnerAlreadyReleasedError' || e.name === 'QueryRunnerProviderAlreadyReleasedError')
+    return true;
   const code = e.code ?? '';
   // 57014 is a statement timeout: the database is too slow right now, the same answer for the client.
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57014', '57P01', '57P02', '57P03', '53300'].includes(code)) return true;
+  if (
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EPIPE',
+      '57014',
+      '57P01',
+      '57P02',
+      '57P03',
+      '53300',
+    ].includes(code)
+  )
+    return true;
   if (code.startsWith('08')) return true;
   const msg = e.message ?? '';
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection/i.test(msg);
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection/i.test(
+    msg,
+  );
 }
 
 /** The single mapping from any thrown value to an HTTP problem. */
@@ -94,7 +110,11 @@ export function mapError(err: unknown): MappedError {
     };
   }
   if (err instanceof ThrottlerException) {
-    return { problem: problem(429, 'Too many requests; slow down and retry later.'), headers: {}, serverFault: false };
+    return {
+      problem: problem(429, 'Too many requests; slow down and retry later.'),
+      headers: {},
+      serverFault: false,
+    };
   }
   if (err instanceof HttpException) {
     const status = err.getStatus();
@@ -123,7 +143,10 @@ export function mapError(err: unknown): MappedError {
   }
   // Fastify's own errors (body parsing, content type, size) carry a 4xx statusCode.
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    const detail = e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'The JSON body is empty.' : (e.message ?? titleFor(e.statusCode));
+    const detail =
+      e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+        ? 'The JSON body is empty.'
+        : (e.message ?? titleFor(e.statusCode));
     return { problem: problem(e.statusCode, detail), headers: {}, serverFault: false };
   }
   return { problem: problem(500, 'An unexpected error occurred.'), headers: {}, serverFault: true };

@@ -30,7 +30,9 @@ export class HealthChecks {
     const session = this.indicators.check('event_loop');
     const p99 = this.loopDelay.percentile(99) / 1e6;
     this.loopDelay.reset();
-    return p99 > maxLagMs ? session.down({ p99LagMs: Math.round(p99) }) : session.up({ p99LagMs: Math.round(p99) });
+    return p99 > maxLagMs
+      ? session.down({ p99LagMs: Math.round(p99) })
+      : session.up({ p99LagMs: Math.round(p99) });
   }
 
   heap(maxBytes: number): HealthIndicatorResult {

@@ -24,7 +24,10 @@ export class HealthController {
 
   @Get('live')
   live(@Res() reply: FastifyReply) {
-    return this.run(reply, [() => this.checks.eventLoop(MAX_LOOP_LAG_MS), () => this.checks.heap(MAX_HEAP_BYTES)]);
+    return this.run(reply, [
+      () => this.checks.eventLoop(MAX_LOOP_LAG_MS),
+      () => this.checks.heap(MAX_HEAP_BYTES),
+    ]);
   }
 
   @Get('ready')
@@ -32,7 +35,9 @@ export class HealthController {
     return this.run(reply, [
       () => {
         const draining = this.lifecycle.isDraining;
-        return { lifecycle: { status: draining ? 'down' : 'up', ...(draining ? { message: 'shutting down' } : {}) } };
+        return {
+          lifecycle: { status: draining ? 'down' : 'up', ...(draining ? { message: 'shutting down' } : {}) },
+        };
       },
       () => this.checks.database(),
     ]);
@@ -51,7 +56,12 @@ export class HealthController {
   details() {
     const extra: Record<string, unknown> = {};
     for (const p of this.detailProviders ?? []) extra[p.name] = p.details();
-    return { started: this.lifecycle.isStarted, draining: this.lifecycle.isDraining, uptimeSeconds: process.uptime(), ...extra };
+    return {
+      started: this.lifecycle.isStarted,
+      draining: this.lifecycle.isDraining,
+      uptimeSeconds: process.uptime(),
+      ...extra,
+    };
   }
 
   private async run(reply: FastifyReply, indicators: Parameters<HealthCheckService['check']>[0]) {

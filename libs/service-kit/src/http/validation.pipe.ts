@@ -22,9 +22,14 @@ export function createValidationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => {
       const list = flatten(errors);
-      return new ProblemException(400, 'validation-failed', list.map((e) => e.message).join('; ') || 'Invalid request.', {
-        errors: list,
-      });
+      return new ProblemException(
+        400,
+        'validation-failed',
+        list.map((e) => e.message).join('; ') || 'Invalid request.',
+        {
+          errors: list,
+        },
+      );
     },
   });
 }
