@@ -1,0 +1,203 @@
+import replyFrom from '@fastify/reply-from';
+import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { Agent } from 'undici';
+import { Replica } from '../supervisor/replica';
+import { ServicePool } from '../supervisor/service-pool';
+
+export interface ProxyTarget {
+  pool: ServicePool;
+  /** Path (without query) to request from the replica. */
+  path: string;
+}
+
+export interface ProxyOptions {
+  /** Maps an incoming path (no query) to a pool, or undefined for a 404. */
+  resolve(path: string): ProxyTarget | undefined | 'not-found';
+  /** Per attempt, for GET/HEAD: past it the request is retried elsewhere (or answered 504). */
+  attemptTimeoutMs: number;
+  /** Per attempt for other methods, which may legitimately take longer (checkout). */
+  writeTimeoutMs?: number;
+  /** Extra routes (the edge's index page). */
+  extraRoutes?: (app: FastifyInstance) => void;
+}
+
+/** What reply-from hands to onResponse with undici (its typings say http.IncomingMessage). */
+interface UpstreamResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  stream: NodeJS.ReadableStream;
+}
+
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+const PROBLEM = 'application/problem+json';
+
+/**
+ * A small reverse proxy on fastify + @fastify/reply-from over an undici Agent (one
+ * keep-alive pool per replica). Per request it picks a replica from the pool; an
+ * idempotent request (safe method, PUT, DELETE, or any request with an
+ * Idempotency-Key) whose attempt fails at the connection level, times out, or meets
+ * a replica that is shutting down (503 + Connection: close) is retried once on
+ * another replica. Failed attempts feed the replica's passive health (ejection).
+ */
+export async function createProxyServer(opts: ProxyOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+    // On close, idle keep-alive connections go at once; requests in flight finish.
+    forceCloseConnections: 'idle',
+  });
+  // Bodies pass through byte for byte, whatever their type, and stay available for a retry.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  const agent = new Agent({
+    connections: 128,
+    pipelining: 1,
+    // Shorter than the services' keep-alive (72 s), so the proxy, not the replica, closes idle sockets.
+    keepAliveTimeout: 4_000,
+    keepAliveMaxTimeout: 30_000,
+    connect: { timeout: 1_000 },
+  });
+  await app.register(replyFrom, { undici: agent, destroyAgent: true, disableRequestLogging: true });
+  opts.extraRoutes?.(app);
+
+  app.route({
+    method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    url: '/*',
+    handler: (request, reply) => {
+      const path = request.url.split('?')[0];
+      const target = opts.resolve(path);
+      if (!target || target === 'not-found') {
+        return problem(reply, 404, 'not-found', `No public route for ${path}`);
+      }
+      forward(request, reply, target, opts);
+      return reply;
+    },
+  });
+  return app;
+}
+
+function forward(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  target: ProxyTarget,
+  opts: ProxyOptions,
+): void {
+  const method = request.method;
+  const retryable = IDEMPOTENT_METHODS.has(method) || request.headers['idempotency-key'] !== undefined;
+  const safe = method === 'GET' || method === 'HEAD';
+  const timeout = safe ? opts.attemptTimeoutMs : (opts.writeTimeoutMs ?? 20_000);
+  const requestId = (request.headers['x-request-id'] as string | undefined)?.slice(0, 128) ?? randomUUID();
+  const body = request.body instanceof Buffer && request.body.length > 0 && !safe ? request.body : undefined;
+  const tried = new Set<Replica>();
+
+  const attempt = (): void => {
+    const replica = target.pool.pick(tried);
+    if (!replica) {
+      const detail =
+        tried.size > 0
+          ? `${target.pool.name}: the attempt failed and no other replica is available`
+          : `${target.pool.name} has no ready replica`;
+      problem(reply, 503, 'no-ready-replica', detail, { 'retry-after': '1' });
+      return;
+    }
+    tried.add(replica);
+    replica.inflight += 1;
+    replica.served += 1;
+    let settled = false;
+    const settle = () => {
+      if (settled) return;
+      settled = true;
+      replica.inflight -= 1;
+    };
+    // A client that goes away before the answer: reply-from skips our hooks then.
+    reply.raw.once('close', settle);
+    const retryOnce = () => retryable && tried.size < 2 && !reply.sent;
+
+    try {
+      reply.from(target.path, {
+        getUpstream: () => replica.origin,
+        timeout,
+        // We decide about retries (on another replica); reply-from's own would hit the same one.
+        retryDelay: () => null,
+        ...(body ? { body, contentType: request.headers['content-type'] ?? 'application/octet-stream' } : {}),
+        rewriteRequestHeaders: (_req, headers) => ({
+          ...headers,
+          // The edge is the trust boundary: replace, never append to, what the client claimed.
+          'x-forwarded-for': request.ip,
+          'x-forwarded-proto': 'http',
+          'x-forwarded-host': request.headers.host ?? '',
+          'x-request-id': requestId,
+        }),
+        rewriteHeaders: (headers) => ({ ...headers, 'x-served-by': replica.id }),
+        onResponse: (_req, rep, raw) => {
+          settle();
+          const res = raw as unknown as UpstreamResponse;
+          const closing =
+            res.statusCode === 503 && String(res.headers.connection ?? '').toLowerCase() === 'close';
+          if (closing) {
+            replica.recordFailure('503 while shutting down');
+            if (retryOnce()) {
+              res.stream.resume();
+              for (const name of Object.keys(res.headers)) rep.removeHeader(name);
+              rep.removeHeader('x-served-by');
+              attempt();
+              return;
+            }
+          } else {
+            replica.recordSuccess();
+          }
+          void rep.send(res.stream);
+        },
+        onError: (rep, { error }) => {
+          settle();
+          const cause =
+            (error as { cause?: { code?: string } }).cause?.code ??
+            (error as { code?: string }).code ??
+            error.name;
+          replica.recordFailure(cause);
+          if (retryOnce()) {
+            attempt();
+            return;
+          }
+          const timedOut =
+            /TIMEOUT/i.test(String(cause)) || (error as { statusCode?: number }).statusCode === 504;
+          problem(
+            rep as unknown as FastifyReply,
+            timedOut ? 504 : 502,
+            timedOut ? 'upstream-timeout' : 'bad-gateway',
+            `${replica.id} ${timedOut ? 'did not answer in time' : `failed (${cause})`}`,
+          );
+        },
+      });
+    } catch (err) {
+      // reply-from refuses some paths outright (e.g. dot segments) before any I/O.
+      settle();
+      problem(
+        reply,
+        (err as { statusCode?: number }).statusCode ?? 400,
+        'bad-request',
+        (err as Error).message,
+      );
+    }
+  };
+  reply.header('x-request-id', requestId);
+  attempt();
+}
+
+function problem(
+  reply: FastifyReply,
+  status: number,
+  slug: string,
+  detail: string,
+  headers: Record<string, string> = {},
+) {
+  if (reply.sent) return reply;
+  return reply
+    .code(status)
+    .headers(headers)
+    .type(PROBLEM)
+    .send({ type: `https://ha-shop.dev/problems/${slug}`, title: slug.replace(/-/g, ' '), status, detail });
+}

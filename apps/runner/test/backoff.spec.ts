@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { BackoffPolicy } from '../src/supervisor/backoff';
+import { parseConfig } from '../src/config';
+
+describe('restart backoff', () => {
+  it('doubles from 250 ms, caps at 30 s, and starts over after a run of 30 s or more', () => {
+    const backoff = new BackoffPolicy();
+    const quick = () => backoff.next(1000);
+    expect([quick(), quick(), quick(), quick()]).toEqual([250, 500, 1000, 2000]);
+    for (let i = 0; i < 10; i++) quick();
+    expect(quick()).toBe(30_000);
+    expect(backoff.next(31_000)).toBe(250);
+    expect(quick()).toBe(500);
+  });
+});
+
+describe('runner options', () => {
+  it('defaults to 2 replicas on the documented ports, overridable by flags and env', () => {
+    const defaults = parseConfig([], {});
+    expect(defaults).toMatchObject({
+      replicas: 2,
+      edgePort: 8080,
+      statusPort: 8079,
+      basePort: 8100,
+      storefront: true,
+    });
+    expect(parseConfig(['--replicas', '3', '--edge-port', '9090'], {})).toMatchObject({
+      replicas: 3,
+      edgePort: 9090,
+    });
+    expect(parseConfig([], { DEMO_REPLICAS: '4' })).toMatchObject({ replicas: 4 });
+    expect(() => parseConfig(['--replicas', '0'], {})).toThrow();
+    expect(() => parseConfig(['--services', 'nope'], {})).toThrow(/unknown service/);
+  });
+});

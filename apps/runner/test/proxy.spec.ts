@@ -1,0 +1,220 @@
+import { freePort } from '@ha-shop/testkit';
+import { FastifyInstance } from 'fastify';
+import { createServer, Server } from 'node:http';
+import { Socket } from 'node:net';
+import { request } from 'undici';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createEdge } from '../src/edge/edge';
+import { EventLog } from '../src/event-log';
+import { routeFor, ServiceName } from '../src/services';
+import { Replica } from '../src/supervisor/replica';
+import { ServicePool } from '../src/supervisor/service-pool';
+
+type Behaviour = 'ok' | 'reset' | 'hang' | 'closing';
+
+/** A stand-in replica: a real HTTP server whose behaviour the test switches. */
+class FakeUpstream {
+  behaviour: Behaviour = 'ok';
+  hits = 0;
+  bodies: string[] = [];
+  private readonly sockets = new Set<Socket>();
+  readonly server: Server;
+
+  constructor(readonly name: string) {
+    this.server = createServer((req, res) => {
+      this.hits += 1;
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        this.bodies.push(body);
+        if (this.behaviour === 'reset') return req.socket.destroy();
+        if (this.behaviour === 'hang') return;
+        if (this.behaviour === 'closing') {
+          res.writeHead(503, { connection: 'close', 'content-type': 'application/json' });
+          return res.end('{"statusCode":503}');
+        }
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            upstream: this.name,
+            path: req.url,
+            forwardedFor: req.headers['x-forwarded-for'],
+          }),
+        );
+      });
+    });
+    this.server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+  }
+
+  async listen(port: number) {
+    await new Promise<void>((r) => this.server.listen(port, '127.0.0.1', r));
+  }
+
+  async close() {
+    for (const s of this.sockets) s.destroy();
+    await new Promise((r) => this.server.close(r));
+  }
+}
+
+function fakeReplica(id: string, port: number, events: EventLog): Replica {
+  const replica = new Replica({
+    id,
+    service: 'product-service',
+    port,
+    command: { args: [], cwd: '/', env: {} },
+    logFile: '/dev/null',
+    events,
+    timing: {
+      probeIntervalMs: 1000,
+      livenessPeriodMs: 2000,
+      livenessFailureThreshold: 5,
+      startupTimeoutMs: 60_000,
+      readinessFailureThreshold: 2,
+      minEjectionMs: 3000,
+      ejectAfterFailures: 3,
+    },
+  });
+  // Never spawned: the test plays supervisor and says it is running and ready.
+  replica.state = 'running';
+  replica.ready = true;
+  return replica;
+}
+
+describe('edge proxy (fake upstreams)', () => {
+  const events = new EventLog();
+  const a = new FakeUpstream('a');
+  const b = new FakeUpstream('b');
+  let ra: Replica;
+  let rb: Replica;
+  let edge: FastifyInstance;
+  let base: string;
+
+  beforeAll(async () => {
+    const [pa, pb] = [await freePort(), await freePort()];
+    await a.listen(pa);
+    await b.listen(pb);
+    ra = fakeReplica('product-service-1', pa, events);
+    rb = fakeReplica('product-service-2', pb, events);
+    const pool = new ServicePool('product-service');
+    pool.add(ra);
+    pool.add(rb);
+    edge = await createEdge({
+      pools: new Map<ServiceName, ServicePool>([['product-service', pool]]),
+      attemptTimeoutMs: 1000,
+    });
+    base = await edge.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await edge.close();
+    await a.close();
+    await b.close();
+  });
+  afterEach(() => {
+    a.behaviour = b.behaviour = 'ok';
+    for (const r of [ra, rb]) {
+      r.ejected = false;
+      r.ready = true;
+      r.recordSuccess();
+    }
+  });
+
+  const call = async (method: string, path: string, headers: Record<string, string> = {}, body?: string) => {
+    const res = await request(base + path, { method: method as 'GET', headers, body });
+    const text = await res.body.text();
+    return { status: res.statusCode, headers: res.headers, json: text ? JSON.parse(text) : undefined };
+  };
+
+  it('routes public paths with /api stripped, and replaces a client-supplied X-Forwarded-For', async () => {
+    const res = await call('GET', '/api/products?limit=2', { 'x-forwarded-for': '6.6.6.6' });
+    expect(res.status).toBe(200);
+    expect(res.json.path).toBe('/products?limit=2');
+    expect(res.json.forwardedFor).toBe('127.0.0.1');
+    expect(['product-service-1', 'product-service-2']).toContain(res.headers['x-served-by']);
+  });
+
+  it('never routes internal paths, event feeds, fault switches or tricks around them', async () => {
+    const before = a.hits + b.hits;
+    for (const path of [
+      '/api/internal/faults',
+      '/api/internal/inventory/reservations',
+      '/api/events',
+      '/api/products/../internal/prices',
+      '/api/products/%2e%2e/internal/prices',
+      '/api/products/x/internal/y',
+      '/api/products//internal',
+      '/api/health/ready',
+      '/products',
+      '/internal/faults',
+    ]) {
+      const res = await call(path.includes('faults') ? 'PUT' : 'GET', path);
+      expect(res.status, path).toBe(404);
+    }
+    expect(a.hits + b.hits).toBe(before);
+    expect(routeFor('/analytics/kpis')).toBe('analytics-service');
+    expect(routeFor('/.well-known/jwks.json')).toBe('user-service');
+    expect(routeFor('/checkout')).toBe('checkout-service');
+  });
+
+  it('retries an idempotent request on the other replica when the connection fails', async () => {
+    a.behaviour = 'reset';
+    for (let i = 0; i < 4; i++) {
+      const res = await call('GET', '/api/products');
+      expect(res.status).toBe(200);
+      expect(res.json.upstream).toBe('b');
+    }
+  });
+
+  it('retries on the other replica when one answers 503 while shutting down', async () => {
+    b.behaviour = 'closing';
+    for (let i = 0; i < 4; i++) expect((await call('GET', '/api/products')).json.upstream).toBe('a');
+  });
+
+  it('retries a POST only when it carries an Idempotency-Key, with the same body', async () => {
+    a.behaviour = b.behaviour = 'reset';
+    const plain = await call('POST', '/api/products', { 'content-type': 'application/json' }, '{"n":1}');
+    expect(plain.status).toBe(502);
+    a.behaviour = 'ok';
+    b.behaviour = 'reset';
+    ra.ejected = rb.ejected = false;
+    const hitsBefore = a.hits + b.hits;
+    let keyed = { status: 0, json: undefined as { upstream?: string } | undefined };
+    // Whichever replica is picked first, the request ends on a with the body intact.
+    keyed = await call(
+      'POST',
+      '/api/products',
+      { 'content-type': 'application/json', 'idempotency-key': 'k1' },
+      '{"n":2}',
+    );
+    expect(keyed.status).toBe(200);
+    expect(keyed.json?.upstream).toBe('a');
+    expect(a.bodies.at(-1)).toBe('{"n":2}');
+    expect(a.hits + b.hits - hitsBefore).toBeLessThanOrEqual(2);
+  });
+
+  it('ejects a replica after consecutive failures and answers 504 when nothing is left for a hanging request', async () => {
+    b.behaviour = 'hang';
+    a.behaviour = 'hang';
+    const res = await call('GET', '/api/products');
+    expect(res.status).toBe(504);
+    a.behaviour = 'ok';
+    for (let i = 0; i < 6 && !rb.ejected; i++) await call('GET', '/api/products');
+    expect(rb.ejected).toBe(true);
+    expect(events.since(0).some((e) => e.kind === 'ejected' && e.replica === 'product-service-2')).toBe(true);
+    // Ejected: all traffic goes to a, without waiting for b's timeouts.
+    for (let i = 0; i < 5; i++) expect((await call('GET', '/api/products')).json.upstream).toBe('a');
+  });
+
+  it('answers 503 with Retry-After when no replica is running', async () => {
+    ra.state = rb.state = 'backoff';
+    try {
+      const res = await call('GET', '/api/products');
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('1');
+    } finally {
+      ra.state = rb.state = 'running';
+    }
+  });
+});
