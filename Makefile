@@ -10,6 +10,7 @@ NODE_MODULES_STAMP := node_modules/.install-stamp
 VITEST_RESULTS := .vitest-results.json
 
 # Fragments per topic (demo, k8s, observability) add their own targets.
+-include make/*.mk
 
 .PHONY: help install build typecheck lint format test demo demo-reset
 

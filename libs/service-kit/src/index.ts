@@ -1,4 +1,4 @@
-export { BaseEnv, validateEnv, EnvValidationError } from './config/env';
+export { BaseEnv, validateEnv, EnvValidationError, envInt, envBool } from './config/env';
 export { ServiceConfigModule, SERVICE_ENV } from './config/service-config.module';
 export {
   ProblemException,

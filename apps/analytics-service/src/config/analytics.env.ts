@@ -1,9 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
-import { BaseEnv } from '@ha-shop/service-kit';
-
-const toInt = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : Number(value);
+import { BaseEnv, envInt as toInt } from '@ha-shop/service-kit';
 
 export class AnalyticsEnv extends BaseEnv {
   /**

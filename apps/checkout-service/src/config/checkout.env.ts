@@ -1,9 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsUrl, Matches, Max, Min } from 'class-validator';
-import { BaseEnv } from '@ha-shop/service-kit';
+import { BaseEnv, envInt as toInt } from '@ha-shop/service-kit';
 
-const toInt = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : Number(value);
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? true : value === true || value === 'true' || value === '1';
 

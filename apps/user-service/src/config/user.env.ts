@@ -1,9 +1,6 @@
-import { BaseEnv } from '@ha-shop/service-kit';
+import { BaseEnv, envInt as toInt } from '@ha-shop/service-kit';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-
-const toInt = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : Number(value);
 
 export class UserEnv extends BaseEnv {
   /** Lifetime of an access JWT. Short, because other services accept it without asking us. */

@@ -1,8 +1,17 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, validateSync } from 'class-validator';
 
-const toInt = ({ value }: { value: unknown }) =>
+/** `@Transform(envInt)`: env values are strings; empty means "use the default". */
+export const envInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
+
+/** `@Transform(envBool(default))`: 'true'/'1' are true, anything else false, empty the default. */
+export const envBool =
+  (fallback: boolean) =>
+  ({ value }: { value: unknown }) =>
+    value === undefined || value === '' ? fallback : value === true || value === 'true' || value === '1';
+
+const toInt = envInt;
 
 /**
  * Settings every service understands. A service extends this class with its own
