@@ -12,7 +12,7 @@ VITEST_RESULTS := .vitest-results.json
 # Fragments per topic (demo, k8s, observability) add their own targets.
 -include make/*.mk
 
-.PHONY: help install build typecheck lint format test demo demo-reset
+.PHONY: help install build typecheck lint format test demo demo-reset bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -48,3 +48,6 @@ demo-reset: ## Wipe the demo's data (PostgreSQL data, generated keys, admin acco
 	  echo "demo-reset: the demo is running; stop it (Ctrl-C) first"; exit 1; fi
 	rm -rf .data
 
+
+bench: build ## Benchmarks: service startup time, as ratios to a baseline measured in the same run
+	node bench/startup.mjs
