@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 
 const file = process.argv[2];
 if (!file || !existsSync(file)) {
-  console.log('0 passed, 1 failed (no test results were written)');
+  console.log('Tests: 0 passed, 1 failed, 0 skipped (no test results were written)');
   process.exit(0);
 }
 const r = JSON.parse(readFileSync(file, 'utf8'));

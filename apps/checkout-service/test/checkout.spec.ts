@@ -135,6 +135,20 @@ describe('checkout journey', () => {
     expect(payments).toHaveLength(1);
   });
 
+  it("keeps one guest's Idempotency-Key apart from another guest's", async () => {
+    const key = `checkout-${randomUUID().slice(0, 8)}`;
+    const a = await guestCart(shop, [{ sku: mug, quantity: 1 }]);
+    const b = await guestCart(shop, [{ sku: mug, quantity: 1 }]);
+    const first = await checkout(shop, a, key);
+    expect(first.status).toBe(201);
+    // Another guest choosing the same key neither gets a 422 nor learns that the key was used.
+    const second = await checkout(shop, b, key);
+    expect(second.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBeNull();
+    expect(second.body.order.cartId).toBe(b.id);
+    expect(second.body.order.id).not.toBe(first.body.order.id);
+  });
+
   it('answers 409 while a key is in progress, and lets a retry take over once its lease ran out', async () => {
     const cart = await guestCart(shop, [{ sku: mug, quantity: 1 }]);
     const body = checkoutBody(cart);
@@ -144,8 +158,8 @@ describe('checkout journey', () => {
     await checkoutSql(
       shop,
       `INSERT INTO idempotency_record (key, scope, fingerprint, status, order_id, locked_until)
-       VALUES ($1, 'guest', $2, 'in_progress', $3, now() + interval '1 hour')`,
-      [key, requestFingerprint(body, cart.token), orderId],
+       VALUES ($1, $4, $2, 'in_progress', $3, now() + interval '1 hour')`,
+      [key, requestFingerprint(body, cart.token), orderId, `guest:${cart.id}`],
     );
     const busy = await checkout(shop, cart, key, body);
     expect(expectProblem(busy, 409).type).toMatch(/idempotency-in-progress$/);
@@ -161,6 +175,46 @@ describe('checkout journey', () => {
     // The order id was fixed when the key was first claimed, so the retry finishes that very order.
     expect(res.body.order).toMatchObject({ id: orderId, status: 'PAID' });
     expect((await checkout(shop, cart, key, body)).headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('does not sell stock that a crashed request already gave back when a retry takes over its key', async () => {
+    const [rare] = await seedProduct(shop, [{ price: 800, stock: 3 }]);
+    const cart = await guestCart(shop, [{ sku: rare, quantity: 2 }]);
+    const body = checkoutBody(cart);
+    const key = randomUUID();
+    const orderId = randomUUID();
+    // The first request reserved, gave the stock back (its order insert failed) and died before letting
+    // go of the key; a reservation that expired before a late retry looks the same to product-service.
+    await checkoutSql(
+      shop,
+      `INSERT INTO idempotency_record (key, scope, fingerprint, status, order_id, locked_until)
+       VALUES ($1, $4, $2, 'in_progress', $3, now() - interval '1 second')`,
+      [key, requestFingerprint(body, cart.token), orderId, `guest:${cart.id}`],
+    );
+    const internal = { headers: { 'x-internal-token': shop.internalToken } };
+    const reserved = await shop.product.api.post(
+      '/internal/inventory/reservations',
+      { reservationKey: `order:${orderId}`, items: [{ sku: rare, quantity: 2 }] },
+      internal,
+    );
+    expect(reserved.status).toBe(201);
+    const released = await shop.product.api.post(
+      `/internal/inventory/reservations/order:${orderId}/release`,
+      undefined,
+      internal,
+    );
+    expect(released.status).toBe(200);
+
+    const res = await checkout(shop, cart, key, body);
+    expect(expectProblem(res, 409).type).toMatch(/reservation-conflict$/);
+    expect(await checkoutSql(shop, 'SELECT 1 FROM orders WHERE id = $1', [orderId])).toHaveLength(0);
+    expect(await paymentSql(shop, 'SELECT 1 FROM payment WHERE order_id = $1', [orderId])).toHaveLength(0);
+    expect(await stockOf(shop, rare)).toEqual({ available: 3, reserved: 0, sold: 0 });
+    // No order came of it, so the key is free: the retry starts afresh and reserves for real.
+    const retry = await checkout(shop, cart, key, body);
+    expect(retry.status).toBe(201);
+    expect(retry.body.order.status).toBe('PAID');
+    expect(await stockOf(shop, rare)).toEqual({ available: 1, reserved: 0, sold: 2 });
   });
 
   it('needs an Idempotency-Key and answers bad input with 4xx problems', async () => {

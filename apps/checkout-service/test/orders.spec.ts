@@ -58,6 +58,11 @@ describe('orders', () => {
     expectProblem(await shop.checkout.api.get('/orders?cursor=bm90LWpzb24', { token: alice }), 400);
     expectProblem(await shop.checkout.api.get('/orders?cursor=%27%3B--', { token: alice }), 400);
     expectProblem(await shop.checkout.api.get('/orders?sort=id', { token: alice }), 400);
+    // Dates JavaScript parses but PostgreSQL refuses (Feb 30, a bare "1", before 4713 BC) are 400s, not 500s.
+    for (const t of ['2024-02-30T00:00:00.000Z', '1', '-271821-04-20T00:00:00.000Z']) {
+      const cursor = Buffer.from(JSON.stringify({ t, id: randomUUID() })).toString('base64url');
+      expectProblem(await shop.checkout.api.get(`/orders?cursor=${cursor}`, { token: alice }), 400);
+    }
   });
 
   it("hides another customer's order (404) and shows every order to admins", async () => {

@@ -46,7 +46,8 @@ export class CheckoutService {
   ): Promise<CheckoutResponse> {
     const deadline = Date.now() + this.env.CHECKOUT_DEADLINE_MS;
     const cartToken = dto.cartToken ?? headerToken;
-    const scope = principal ? `user:${principal.userId}` : 'guest';
+    // Guests have no identity but their cart: scoped by it, one guest's keys never collide with another's.
+    const scope = principal ? `user:${principal.userId}` : `guest:${dto.cartId}`;
     const claim = await this.idempotency.claim(scope, key, requestFingerprint(dto, cartToken));
     if (claim.kind === 'replay') {
       return {

@@ -19,6 +19,8 @@ interface PriceItemBody {
 }
 
 interface ProblemBody {
+  /** A reservation's status (on 200/201). */
+  status?: string;
   type?: string;
   detail?: string;
   skus?: unknown;
@@ -85,7 +87,14 @@ export class ProductClient {
       idempotent: true,
       deadline,
     });
-    if (res.status === 200 || res.status === 201) return { outcome: 'reserved' };
+    if (res.status === 200 || res.status === 201) {
+      // A replay answers the reservation as it is now: released or expired meanwhile, it holds no stock.
+      if (res.body?.status === 'reserved') return { outcome: 'reserved' };
+      return {
+        outcome: 'conflict',
+        detail: `The stock reservation of this checkout is ${res.body?.status ?? 'gone'}; retry the checkout.`,
+      };
+    }
     if (res.status === 409 && res.body?.type?.endsWith('/out-of-stock')) {
       return { outcome: 'out-of-stock', skus: shortSkus(res.body) };
     }

@@ -112,8 +112,7 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
       id?: unknown;
     };
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-    if (typeof t === 'string' && !Number.isNaN(Date.parse(t)) && typeof id === 'string' && uuid.test(id))
-      return { createdAt: t, id };
+    if (isCursorTime(t) && typeof id === 'string' && uuid.test(id)) return { createdAt: t, id };
   } catch {
     // fall through to the 400
   }
@@ -122,4 +121,14 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
     'invalid-cursor',
     'The cursor is malformed; use nextCursor from a previous page.',
   );
+}
+
+/**
+ * Only the form encodeCursor writes: Date.parse also takes strings PostgreSQL refuses (Feb 30, "1",
+ * years before 4713 BC), which would fail the query with a 500.
+ */
+function isCursorTime(t: unknown): t is string {
+  if (typeof t !== 'string' || !/^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(t)) return false;
+  const ms = Date.parse(t);
+  return !Number.isNaN(ms) && new Date(ms).toISOString() === t;
 }
