@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { withSpan } from '@ha-shop/observability';
 import { isDependencyUnavailable } from '@ha-shop/resilience';
 import { DataSource } from 'typeorm';
 import { CardVault } from '../checkout/card-vault';
@@ -70,7 +71,8 @@ export class PaymentRetryWorker implements OnApplicationBootstrap, OnModuleDestr
   /** One pass; overlapping timer ticks are skipped rather than stacked. */
   tick(): Promise<void> {
     if (this.stopped) return Promise.resolve();
-    this.running ??= (async () => {
+    // A span per pass, so the pass's log lines and queries carry one trace id.
+    this.running ??= withSpan('payment-retry pass', async () => {
       try {
         await this.retryDuePayments();
         await this.settleStock();
@@ -83,7 +85,7 @@ export class PaymentRetryWorker implements OnApplicationBootstrap, OnModuleDestr
       } finally {
         this.running = undefined;
       }
-    })();
+    });
     return this.running;
   }
 

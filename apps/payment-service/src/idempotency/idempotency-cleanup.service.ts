@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { withSpan } from '@ha-shop/observability';
 import { PaymentEnv } from '../config/payment.env';
 import { IdempotencyService } from './idempotency.service';
 
@@ -26,8 +27,8 @@ export class IdempotencyCleanupService implements OnApplicationBootstrap, Before
 
   private tick(): void {
     if (this.running) return;
-    this.running = this.idempotency
-      .purgeExpired()
+    // A span per pass, so its log lines and queries carry one trace id.
+    this.running = withSpan('idempotency cleanup', () => this.idempotency.purgeExpired())
       .then((n) => {
         if (n > 0) this.logger.log({ deleted: n }, 'expired idempotency keys deleted');
       })

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { withSpan } from '@ha-shop/observability';
 import { ProductEnv } from '../config/product.env';
 import { ReservationService } from './reservation.service';
 
@@ -30,7 +31,10 @@ export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestr
 
   /** Runs one sweep now unless one is already running; resolves when it is done. */
   tick(): Promise<void> {
-    this.running ??= this.sweep().finally(() => (this.running = undefined));
+    // A span per sweep, so its log lines and queries carry one trace id.
+    this.running ??= withSpan('reservation sweep', () => this.sweep()).finally(
+      () => (this.running = undefined),
+    );
     return this.running;
   }
 
