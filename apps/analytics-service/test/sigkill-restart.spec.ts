@@ -22,10 +22,16 @@ describe('analytics killed mid-stream', () => {
   let analyticsDb: string;
   let child: ChildProcess | undefined;
 
-  const applied = async () => Number((await sql(analyticsDb, 'SELECT count(*)::int AS n FROM processed_event'))[0].n);
+  const applied = async () =>
+    Number((await sql(analyticsDb, 'SELECT count(*)::int AS n FROM processed_event'))[0].n);
   const placed = async () =>
     Number(
-      (await sql(analyticsDb, "SELECT coalesce(sum(value), 0)::int AS n FROM kpi_minute WHERE metric = 'orders_placed'"))[0].n,
+      (
+        await sql(
+          analyticsDb,
+          "SELECT coalesce(sum(value), 0)::int AS n FROM kpi_minute WHERE metric = 'orders_placed'",
+        )
+      )[0].n,
     );
 
   const startAnalytics = async () => {
