@@ -1,6 +1,8 @@
 // Boots the real neighbours (product-service, payment-service) and checkout-service in-process,
 // each on its own fresh database, with one token issuer for all three.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, IncomingHttpHeaders, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunningService } from '@ha-shop/service-kit';
 import {
@@ -30,6 +32,8 @@ export interface Shop {
   payment: { svc: RunningService; db: string; api: ApiClient };
   checkout: { svc: RunningService; db: string; api: ApiClient; env: Record<string, string | undefined> };
   adminToken: string;
+  /** What checkout sent to its neighbours (only with `recordCalls`). */
+  calls: { product: SeenCall[]; payment: SeenCall[] };
   /** Another checkout-service replica on the same database (own process state, own breakers). */
   replica(extra?: Record<string, string>): Promise<RunningService>;
   close(): Promise<void>;
@@ -38,6 +42,14 @@ export interface Shop {
 export interface ShopOptions {
   checkoutEnv?: Record<string, string>;
   paymentEnv?: Record<string, string>;
+  /** Put a recording proxy between checkout and each neighbour (see `Shop.calls`). */
+  recordCalls?: boolean;
+}
+
+export interface SeenCall {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
 }
 
 export async function startShop(options: ShopOptions = {}): Promise<Shop> {
@@ -64,11 +76,18 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       'payment-service',
     ),
   ]);
+  const calls = { product: [] as SeenCall[], payment: [] as SeenCall[] };
+  const proxies = options.recordCalls
+    ? await Promise.all([
+        recordingProxy(productSvc.url, calls.product),
+        recordingProxy(paymentSvc.url, calls.payment),
+      ])
+    : [];
   const checkoutEnv = testEnv({
     ...common,
     DATABASE_URL: checkoutDb,
-    PRODUCT_SERVICE_URL: productSvc.url,
-    PAYMENT_SERVICE_URL: paymentSvc.url,
+    PRODUCT_SERVICE_URL: proxies[0]?.url ?? productSvc.url,
+    PAYMENT_SERVICE_URL: proxies[1]?.url ?? paymentSvc.url,
     PAYMENT_DATA_KEY: randomBytes(32).toString('base64'),
     ...options.checkoutEnv,
   });
@@ -83,6 +102,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     payment: { svc: paymentSvc, db: paymentDb, api: apiClient(paymentSvc.url) },
     checkout: { svc: checkoutSvc, db: checkoutDb, api: apiClient(checkoutSvc.url), env: checkoutEnv },
     adminToken: await issuer.adminToken(),
+    calls,
     async replica(extra = {}) {
       const r = await bootService(CheckoutApp.forRoot({ ...checkoutEnv, ...extra }), 'checkout-service');
       replicas.push(r);
@@ -92,8 +112,40 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       if (closed) return;
       closed = true;
       await Promise.allSettled([...replicas, checkoutSvc].map((s) => s.shutdown()));
+      await Promise.allSettled(proxies.map((p) => p.close()));
       await Promise.allSettled([productSvc.shutdown(), paymentSvc.shutdown()]);
       await issuer.close();
+    },
+  };
+}
+
+/** A loopback HTTP proxy to `target` that records each request's method, URL and headers. */
+async function recordingProxy(target: string, seen: SeenCall[]) {
+  const upstream = new URL(target);
+  const server = createServer((req, res) => {
+    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+    const out = httpRequest(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    out.on('error', () => res.destroy());
+    req.pipe(out);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
@@ -246,8 +298,9 @@ export function checkout(
   cart: Cart,
   key: string = randomUUID(),
   body: unknown = checkoutBody(cart),
+  headers: Record<string, string> = {},
 ) {
-  return shop.checkout.api.post('/checkout', body, as(cart, { 'idempotency-key': key }));
+  return shop.checkout.api.post('/checkout', body, as(cart, { 'idempotency-key': key, ...headers }));
 }
 
 /** Sets payment-service's simulated provider faults (outage rate etc.) through its fault switch. */

@@ -29,6 +29,7 @@ import {
   retryBackoff,
 } from './attempt';
 import { DependencyUnavailableError } from './errors';
+import { LogThrottle } from './log-throttle';
 import type { BreakerStateName, OutboundOutcome, ResilienceMetrics } from './metrics';
 import type { DependencyPolicyConfig } from './policy-config';
 import { RetryBudget } from './retry-budget';
@@ -98,14 +99,17 @@ export class ResilientDependencyPolicy implements DependencyPolicy {
   private readonly attemptPolicy: IPolicy;
   private readonly idempotentPipeline: IPolicy<IRetryContext>;
   private openedAt = 0;
-  private lastRejectLogAt = 0;
+  private readonly logThrottle: LogThrottle;
 
   constructor(
     readonly name: string,
     readonly config: DependencyPolicyConfig,
     private readonly metrics?: ResilienceMetrics,
     private readonly logger?: ResilienceLogger,
+    /** Per-request events (retry, timeout, rejection) are logged at most once per this long, each kind. */
+    logIntervalMs = 1000,
   ) {
+    this.logThrottle = new LogThrottle(logIntervalMs);
     this.budget = new RetryBudget(config.retryBudgetRatio, config.retryBudgetBurst ?? 10);
     this.breaker = circuitBreaker(
       handleWhen((e) => e instanceof AttemptFailure && e.breakerFailure),
@@ -291,18 +295,42 @@ export class ResilientDependencyPolicy implements DependencyPolicy {
       this.logger?.info({ dependency }, `circuit breaker for ${dependency} half-open`),
     );
     this.breaker.onReset(() => this.logger?.info({ dependency }, `circuit breaker for ${dependency} closed`));
-    // Retries, timeouts and rejections are per-request events: counted, not logged, so an
-    // outage produces a handful of state-change lines rather than one line per request.
-    this.retryPolicy.onRetry(() => this.metrics?.retries.inc({ dependency }));
-    this.timeoutPolicy.onTimeout(() => this.metrics?.timeouts.inc({ dependency }));
+    // Retries, timeouts and rejections are per-request events: every one is counted, but logged
+    // at most once per logIntervalMs (1 s) and kind, so an outage cannot flood the logs.
+    this.retryPolicy.onRetry((event) => {
+      this.metrics?.retries.inc({ dependency });
+      const failure = 'error' in event && event.error instanceof AttemptFailure ? event.error : undefined;
+      this.logThrottled('info', 'retry', `retrying a call to ${dependency}`, {
+        attempt: event.attempt,
+        delayMs: Math.round(event.delay),
+        reason: failure?.kind ?? 'failed',
+        ...(failure?.upstreamStatus ? { upstreamStatus: failure.upstreamStatus } : {}),
+      });
+    });
+    this.timeoutPolicy.onTimeout(() => {
+      this.metrics?.timeouts.inc({ dependency });
+      this.logThrottled('warn', 'timeout', `an attempt to call ${dependency} timed out`, {
+        timeoutMs: this.config.timeoutMs,
+      });
+    });
     this.bulkheadPolicy.onReject(() => {
       this.metrics?.bulkheadRejections.inc({ dependency });
-      const now = Date.now();
-      if (now - this.lastRejectLogAt >= 10_000) {
-        this.lastRejectLogAt = now;
-        const { bulkheadLimit: limit, bulkheadQueue: queue } = this.config;
-        this.logger?.warn({ dependency, limit, queue }, `bulkhead for ${dependency} full, rejecting calls`);
-      }
+      const { bulkheadLimit: limit, bulkheadQueue: queue } = this.config;
+      this.logThrottled('warn', 'bulkhead-full', `bulkhead for ${dependency} full, rejecting calls`, {
+        limit,
+        queue,
+      });
     });
+  }
+
+  private logThrottled(level: 'info' | 'warn', event: string, msg: string, fields: object): void {
+    if (!this.logger) return;
+    const suppressed = this.logThrottle.take(event);
+    if (suppressed === undefined) return;
+    // `suppressed`: lines of this kind left out since the previous one.
+    this.logger[level](
+      { dependency: this.name, event, ...fields, ...(suppressed ? { suppressed } : {}) },
+      msg,
+    );
   }
 }

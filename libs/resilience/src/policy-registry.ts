@@ -7,6 +7,8 @@ export interface PolicyRegistryOptions {
   env?: Record<string, string | undefined>;
   metrics?: ResilienceMetrics;
   logger?: ResilienceLogger;
+  /** Retries, timeouts and bulkhead rejections are logged at most once per this long per dependency and kind; default 1000. */
+  logIntervalMs?: number;
 }
 
 export interface DependencyStates {
@@ -38,7 +40,13 @@ export class PolicyRegistry {
     let policy = this.policies.get(dependency);
     if (!policy) {
       const config = policyConfigFor(dependency, this.options.env ?? process.env);
-      policy = new ResilientDependencyPolicy(dependency, config, this.options.metrics, this.options.logger);
+      policy = new ResilientDependencyPolicy(
+        dependency,
+        config,
+        this.options.metrics,
+        this.options.logger,
+        this.options.logIntervalMs,
+      );
       this.policies.set(dependency, policy);
     }
     return policy;

@@ -1,5 +1,5 @@
-/** Header carrying the caller's absolute deadline (epoch milliseconds) to the next hop. */
-export const DEADLINE_HEADER = 'x-request-deadline';
+// The header and its parser live in service-kit, which reads it on the way in.
+export { DEADLINE_HEADER, parseRequestDeadline } from '@ha-shop/service-kit';
 
 export interface LinkedSignal {
   signal: AbortSignal;
@@ -46,20 +46,6 @@ export function deadlineSignal(deadline: number): LinkedSignal {
   const timer = setTimeout(() => ctrl.abort(new DeadlineExceededError(deadline)), remaining);
   timer.unref();
   return { signal: ctrl.signal, dispose: () => clearTimeout(timer) };
-}
-
-/**
- * Reads an incoming `x-request-deadline` so a service can pass its caller's budget on.
- * Returns undefined for absent or malformed values; never extends past `maxMs` from now,
- * so a bogus far-future header cannot disable the callee's own bounds.
- */
-export function parseRequestDeadline(
-  value: string | string[] | undefined,
-  maxMs = 60_000,
-): number | undefined {
-  const raw = Array.isArray(value) ? value[0] : value;
-  if (!raw || !/^\d{1,16}$/.test(raw.trim())) return undefined;
-  return Math.min(Number(raw.trim()), Date.now() + maxMs);
 }
 
 /** Parses Retry-After (delta-seconds or HTTP-date) into milliseconds from now. */

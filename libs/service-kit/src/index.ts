@@ -12,6 +12,13 @@ export { ProblemDetailsFilter } from './errors/problem-details.filter';
 export { createValidationPipe } from './http/validation.pipe';
 export { installFaultInjection } from './http/fault-injection';
 export type { FaultSettings } from './http/fault-injection';
+export {
+  DEADLINE_HEADER,
+  currentRequestDeadline,
+  parseRequestDeadline,
+  withinRequestDeadline,
+} from './http/request-deadline';
+export { ON_BEHALF_OF_HEADER, onBehalfOf, readOnBehalfOf } from './http/on-behalf-of';
 export { ServiceLoggerModule, REDACT_PATHS, setLogDestination } from './logging/logger.module';
 export { registerLogContext } from './logging/log-context';
 export { HealthModule } from './health/health.module';

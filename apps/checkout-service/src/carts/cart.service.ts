@@ -57,7 +57,7 @@ export class CartService {
     const existing = await this.repo.items(cart.id);
     const skus = [sku, ...existing.map((i) => i.sku).filter((s) => s !== sku)];
     const prices = await this.product
-      .prices(skus, Date.now() + this.env.CART_PRICE_DEADLINE_MS)
+      .prices(skus, Date.now() + this.env.CART_PRICE_DEADLINE_MS, caller.principal?.userId)
       .catch((err: unknown) => {
         if (isDependencyUnavailable(err)) throw dependencyErrorToProblem(err);
         throw err;
@@ -188,6 +188,7 @@ export class CartService {
       const prices = await this.product.prices(
         items.map((i) => i.sku),
         Date.now() + this.env.CART_PRICE_DEADLINE_MS,
+        cart.userId,
       );
       await this.refreshSnapshots(this.ds.manager, cart.id, prices.bySku, prices.missing);
       return toCartView(cart, applyPrices(items, prices.bySku, prices.missing), false);

@@ -107,6 +107,7 @@ export class CheckoutSaga {
     const prices = await this.product.prices(
       items.map((i) => i.sku),
       ctx.deadline,
+      ctx.actingFor,
     );
     if (prices.missing.length > 0) {
       throw reject(422, 'unknown-sku', 'Some items no longer exist; remove them from the cart.', {
@@ -155,6 +156,7 @@ export class CheckoutSaga {
       items,
       this.reservationTtlSeconds(),
       ctx.deadline,
+      ctx.actingFor,
     );
     if (result.outcome === 'out-of-stock') {
       throw reject(409, 'out-of-stock', 'Some items are out of stock.', { skus: result.skus });
@@ -174,6 +176,7 @@ export class CheckoutSaga {
       outcome = await this.product.release(
         reservationKeyFor(ctx.orderId),
         Math.max(ctx.deadline, Date.now() + 1000),
+        ctx.actingFor,
       );
     } catch (err) {
       // With an order, the worker releases it; without one, the reservation's TTL does.
@@ -294,6 +297,7 @@ export class CheckoutSaga {
               customerId: order.userId ?? undefined,
             },
             ctx.deadline,
+            ctx.actingFor,
           );
     ctx.charge = outcome;
     if (outcome.outcome === 'authorised') return 'next';
@@ -320,6 +324,7 @@ export class CheckoutSaga {
       ctx.charge.paymentId,
       refundKeyFor(ctx.order.id),
       Date.now() + 5000,
+      ctx.actingFor,
     );
     if (result.outcome === 'refunded') {
       this.logger.warn(
@@ -348,14 +353,14 @@ export class CheckoutSaga {
       // Cancelled meanwhile (payment deadline): the money must go back.
       throw new SagaAbort('order-moved-on');
     }
-    if (result.applied) await this.commitStock(result.order);
+    if (result.applied) await this.commitStock(result.order, ctx.actingFor);
     return { kind: 'paid', order: result.order };
   }
 
   /** Best effort within the request; the worker commits whatever is left 'reserved' on a paid order. */
-  private async commitStock(order: OrderRow): Promise<void> {
+  private async commitStock(order: OrderRow, actingFor?: string): Promise<void> {
     try {
-      const outcome = await this.product.commit(order.reservationKey, Date.now() + 2000);
+      const outcome = await this.product.commit(order.reservationKey, Date.now() + 2000, actingFor);
       if (outcome === 'done') {
         await this.orders.setReservationStatus(order.id, 'committed');
         return;

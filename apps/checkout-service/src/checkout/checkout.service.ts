@@ -3,7 +3,7 @@ import { Principal } from '@ha-shop/auth';
 import { OutboxService } from '@ha-shop/events';
 import { businessMetrics } from '@ha-shop/observability';
 import { DependencyUnavailableError, isDependencyUnavailable } from '@ha-shop/resilience';
-import { ProblemException, ServiceUnavailableProblem } from '@ha-shop/service-kit';
+import { ProblemException, ServiceUnavailableProblem, withinRequestDeadline } from '@ha-shop/service-kit';
 import { DataSource } from 'typeorm';
 import { canAccessCart, cartNotFound } from '../carts/cart-access';
 import { CartItemRow, CartRepository, CartRow } from '../carts/cart.repository';
@@ -44,7 +44,8 @@ export class CheckoutService {
     principal: Principal | undefined,
     headerToken?: string,
   ): Promise<CheckoutResponse> {
-    const deadline = Date.now() + this.env.CHECKOUT_DEADLINE_MS;
+    // The caller's own deadline (x-request-deadline, e.g. from the edge) when it is the earlier one.
+    const deadline = withinRequestDeadline(Date.now() + this.env.CHECKOUT_DEADLINE_MS);
     const cartToken = dto.cartToken ?? headerToken;
     // Guests have no identity but their cart: scoped by it, one guest's keys never collide with another's.
     const scope = principal ? `user:${principal.userId}` : `guest:${dto.cartId}`;
@@ -58,7 +59,7 @@ export class CheckoutService {
     }
     let outcome: SagaOutcome;
     try {
-      const resumed = claim.takeover ? await this.resumeTakenOver(claim.orderId, dto) : undefined;
+      const resumed = claim.takeover ? await this.resumeTakenOver(claim.orderId, dto, principal) : undefined;
       outcome = resumed ?? (await this.startSaga(claim, dto, principal, cartToken, deadline));
     } catch (err) {
       await this.letGo(scope, key, claim.orderId);
@@ -93,6 +94,7 @@ export class CheckoutService {
       orderId: claim.orderId,
       deadline,
       buyer: { userId: principal?.userId ?? null, email },
+      actingFor: principal?.userId,
       card: { ...dto.payment.card },
       cart,
       shippingAddress: { ...dto.shippingAddress },
@@ -104,14 +106,19 @@ export class CheckoutService {
    * that order (charging with its own payment key, so a charge already made is not repeated)
    * instead of starting again from the cart.
    */
-  private async resumeTakenOver(orderId: string, dto: CheckoutDto): Promise<SagaOutcome | undefined> {
+  private async resumeTakenOver(
+    orderId: string,
+    dto: CheckoutDto,
+    principal: Principal | undefined,
+  ): Promise<SagaOutcome | undefined> {
     const order = await this.orders.find(orderId);
     if (!order) return undefined;
     if (order.status !== 'PENDING_PAYMENT') return outcomeOf(order);
     return this.saga.resume({
       orderId,
-      deadline: Date.now() + this.env.CHECKOUT_DEADLINE_MS,
+      deadline: withinRequestDeadline(Date.now() + this.env.CHECKOUT_DEADLINE_MS),
       buyer: { userId: order.userId, email: order.email },
+      actingFor: principal?.userId,
       card: { ...dto.payment.card },
       order,
     });

@@ -10,6 +10,8 @@ export interface CheckoutContext {
   /** Absolute epoch ms: no step waits past it. */
   deadline: number;
   buyer: { userId: string | null; email: string | null };
+  /** The signed-in customer whose request runs the saga (x-on-behalf-of); unset when the worker acts as itself. */
+  actingFor?: string;
   /** Absent when a resumed order's card cannot be opened (sealed by another key); it can then only be cancelled. */
   card?: CardDetails;
   /** Present when the saga starts from the cart; absent when the worker resumes an order. */

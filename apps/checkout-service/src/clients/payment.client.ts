@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { isDependencyUnavailable, PolicyRegistry, ServiceClient } from '@ha-shop/resilience';
+import { onBehalfOf, withinRequestDeadline } from '@ha-shop/service-kit';
 import { CheckoutEnv } from '../config/checkout.env';
 import { ChargeOutcome, ChargeRequest, RefundOutcome } from './client-types';
 import { unexpectedResponse } from './unexpected-response';
@@ -18,6 +19,10 @@ interface PaymentBody {
  * payment-service, through the shared `checkout→payment` policy. Every charge carries an
  * Idempotency-Key derived from the order, so retries (here, by the policy, or later by the
  * worker) can never charge twice.
+ *
+ * `actingFor` names the signed-in customer a call is made for (sent as `x-on-behalf-of`); the
+ * payment worker leaves it out and acts as itself. A charge ends at the inbound request's
+ * deadline when that is earlier (the caller waits for it); a refund is clean-up and does not.
  */
 @Injectable()
 export class PaymentClient {
@@ -33,13 +38,13 @@ export class PaymentClient {
     });
   }
 
-  async charge(req: ChargeRequest, deadline?: number): Promise<ChargeOutcome> {
+  async charge(req: ChargeRequest, deadline?: number, actingFor?: string | null): Promise<ChargeOutcome> {
     let res;
     try {
       res = await this.http.request<PaymentBody>({
         method: 'POST',
         path: '/payments',
-        headers: { 'idempotency-key': req.idempotencyKey },
+        headers: { 'idempotency-key': req.idempotencyKey, ...onBehalfOf(actingFor) },
         body: {
           orderId: req.orderId,
           amount: req.amount,
@@ -48,7 +53,7 @@ export class PaymentClient {
           ...(req.customerId ? { customerId: req.customerId } : {}),
         },
         idempotent: true,
-        deadline,
+        deadline: withinRequestDeadline(deadline),
       });
     } catch (err) {
       if (isDependencyUnavailable(err))
@@ -79,11 +84,16 @@ export class PaymentClient {
     throw unexpectedResponse('payment-service', 'POST /payments', res);
   }
 
-  async refund(paymentId: string, idempotencyKey: string, deadline?: number): Promise<RefundOutcome> {
+  async refund(
+    paymentId: string,
+    idempotencyKey: string,
+    deadline?: number,
+    actingFor?: string | null,
+  ): Promise<RefundOutcome> {
     const res = await this.http.request<PaymentBody>({
       method: 'POST',
       path: `/payments/${encodeURIComponent(paymentId)}/refund`,
-      headers: { 'idempotency-key': idempotencyKey },
+      headers: { 'idempotency-key': idempotencyKey, ...onBehalfOf(actingFor) },
       body: {},
       idempotent: true,
       deadline,

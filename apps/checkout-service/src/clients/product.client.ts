@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PolicyRegistry, ServiceClient, ServiceResponse } from '@ha-shop/resilience';
+import { onBehalfOf, withinRequestDeadline } from '@ha-shop/service-kit';
 import { CheckoutEnv } from '../config/checkout.env';
 import { PriceList, PricedSku, ReservationLine, ReserveOutcome, SettleOutcome } from './client-types';
 import { unexpectedResponse } from './unexpected-response';
@@ -31,6 +32,11 @@ interface ProblemBody {
  * product-service's internal inventory and price routes, through the shared resilience
  * policy for `checkout→product`. 4xx answers become typed outcomes; when the service is
  * unreachable the call throws DependencyUnavailableError (callers decide: stale cart or 503).
+ *
+ * `actingFor` names the signed-in customer a call is made for (sent as `x-on-behalf-of`);
+ * without it checkout acts as itself. Reads and reservations are work a caller waits for, so
+ * they also end at the inbound request's deadline when it is earlier; commit and release are
+ * clean-up that must happen even when the caller has gone, so they keep the deadline given.
  */
 @Injectable()
 export class ProductClient {
@@ -45,13 +51,15 @@ export class ProductClient {
     });
   }
 
-  async prices(skus: string[], deadline?: number): Promise<PriceList> {
+  async prices(skus: string[], deadline?: number, actingFor?: string | null): Promise<PriceList> {
+    deadline = withinRequestDeadline(deadline);
     const bySku = new Map<string, PricedSku>();
     const missing: string[] = [];
     for (let i = 0; i < skus.length; i += PRICE_BATCH) {
       const res = await this.http.request<{ items: PriceItemBody[]; missing: string[] }>({
         method: 'POST',
         path: '/internal/prices',
+        headers: onBehalfOf(actingFor),
         body: { skus: skus.slice(i, i + PRICE_BATCH) },
         // A read, even though it is a POST (the SKU list does not fit a URL comfortably).
         idempotent: true,
@@ -78,14 +86,16 @@ export class ProductClient {
     items: ReservationLine[],
     ttlSeconds: number,
     deadline?: number,
+    actingFor?: string | null,
   ): Promise<ReserveOutcome> {
     const res = await this.http.request<ProblemBody>({
       method: 'POST',
       path: '/internal/inventory/reservations',
+      headers: onBehalfOf(actingFor),
       body: { reservationKey, items, ttlSeconds },
       // Safe to retry: the reservation key makes a replay return the same reservation.
       idempotent: true,
-      deadline,
+      deadline: withinRequestDeadline(deadline),
     });
     if (res.status === 200 || res.status === 201) {
       // A replay answers the reservation as it is now: released or expired meanwhile, it holds no stock.
@@ -107,23 +117,25 @@ export class ProductClient {
     throw unexpectedResponse('product-service', 'POST /internal/inventory/reservations', res);
   }
 
-  commit(reservationKey: string, deadline?: number): Promise<SettleOutcome> {
-    return this.settle(reservationKey, 'commit', deadline);
+  commit(reservationKey: string, deadline?: number, actingFor?: string | null): Promise<SettleOutcome> {
+    return this.settle(reservationKey, 'commit', deadline, actingFor);
   }
 
-  release(reservationKey: string, deadline?: number): Promise<SettleOutcome> {
-    return this.settle(reservationKey, 'release', deadline);
+  release(reservationKey: string, deadline?: number, actingFor?: string | null): Promise<SettleOutcome> {
+    return this.settle(reservationKey, 'release', deadline, actingFor);
   }
 
   private async settle(
     reservationKey: string,
     action: 'commit' | 'release',
     deadline?: number,
+    actingFor?: string | null,
   ): Promise<SettleOutcome> {
     const path = `/internal/inventory/reservations/${encodeURIComponent(reservationKey)}/${action}`;
     const res: ServiceResponse<ProblemBody> = await this.http.request({
       method: 'POST',
       path,
+      headers: onBehalfOf(actingFor),
       idempotent: true,
       deadline,
     });

@@ -1,7 +1,13 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
-import { DependencyPolicyConfig, PolicyRegistry, ResilienceMetrics, policyEnvVar } from '../../src';
+import {
+  DependencyPolicyConfig,
+  PolicyRegistry,
+  PolicyRegistryOptions,
+  ResilienceMetrics,
+  policyEnvVar,
+} from '../../src';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>;
 
@@ -102,10 +108,13 @@ export function envFor(dependency: string, config: Partial<DependencyPolicyConfi
 }
 
 /** A registry with its own prom-client Registry, so each test reads only its own metrics. */
-export function testRegistry(env: Record<string, string>) {
+export function testRegistry(
+  env: Record<string, string>,
+  options: Pick<PolicyRegistryOptions, 'logger' | 'logIntervalMs'> = {},
+) {
   const promRegistry = new Registry();
   const metrics = new ResilienceMetrics(promRegistry);
-  const registry = new PolicyRegistry({ env, metrics });
+  const registry = new PolicyRegistry({ env, metrics, ...options });
   return { registry, metrics, promRegistry };
 }
 
@@ -140,4 +149,20 @@ export async function waitFor(check: () => boolean, timeoutMs = 2_000): Promise<
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+export interface LogLine {
+  level: 'info' | 'warn';
+  fields: Record<string, unknown>;
+  msg: string;
+}
+
+/** A ResilienceLogger that keeps what it is told. */
+export function capturedLogger() {
+  const lines: LogLine[] = [];
+  const logger = {
+    info: (fields: object, msg: string) => void lines.push({ level: 'info', fields: { ...fields }, msg }),
+    warn: (fields: object, msg: string) => void lines.push({ level: 'warn', fields: { ...fields }, msg }),
+  };
+  return { logger, lines, of: (event: string) => lines.filter((l) => l.fields.event === event) };
 }

@@ -9,6 +9,7 @@ import { sendProblem } from '../errors/problem-details.filter';
 import { ProblemDetailsFilter } from '../errors/problem-details.filter';
 import { BaseEnv } from '../config/env';
 import { installFaultInjection } from '../http/fault-injection';
+import { installRequestDeadline } from '../http/request-deadline';
 import { createValidationPipe } from '../http/validation.pipe';
 
 export interface ServiceAppOptions {
@@ -21,7 +22,8 @@ export interface ServiceAppOptions {
 
 /**
  * Every service is created here, so they all share the same edge behaviour:
- * Fastify, problem+json errors, strict DTO validation, JSON logs, OpenAPI at /docs.
+ * Fastify, problem+json errors, strict DTO validation, JSON logs, OpenAPI at /docs,
+ * callers' deadlines (`x-request-deadline`) honoured.
  */
 export async function createServiceApp(
   module: unknown,
@@ -47,6 +49,8 @@ export async function createServiceApp(
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());
   installFastifyErrorHandlers(app);
+  // Before fault injection, so an injected delay counts against the caller's deadline.
+  installRequestDeadline(app.getHttpAdapter().getInstance());
   const faultSecret = faultInjectionSecret(app);
   if (faultSecret) installFaultInjection(app.getHttpAdapter().getInstance(), faultSecret);
   setupOpenApi(app, options);

@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 
 /** RFC 9457 problem details, as every service answers errors. */
 export interface ProblemDetails {
@@ -41,4 +42,25 @@ export class ServiceUnavailableProblem extends ProblemException {
   constructor(detail: string, retryAfterSeconds = 2, extensions: Record<string, unknown> = {}) {
     super(503, 'service-unavailable', detail, extensions, { 'retry-after': String(retryAfterSeconds) });
   }
+}
+
+/**
+ * Answers a problem straight from a Fastify hook, for the few answers given before Nest's
+ * filter can see the request (fault injection, an expired caller deadline).
+ */
+export function replyProblem(
+  reply: FastifyReply,
+  status: number,
+  slug: string,
+  detail: string,
+  headers: Record<string, string> = {},
+): FastifyReply {
+  const problem: ProblemDetails = {
+    type: problemType(slug),
+    title: slug.replace(/-/g, ' '),
+    status,
+    detail,
+    instance: reply.request.url.split('?')[0],
+  };
+  return reply.status(status).headers(headers).type(PROBLEM_CONTENT_TYPE).send(problem);
 }

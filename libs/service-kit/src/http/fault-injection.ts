@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { PROBLEM_CONTENT_TYPE, problemType } from '../errors/problem';
+import { replyProblem as problem } from '../errors/problem';
 
 /** What the switch injects into every request except probes and the switch itself. */
 export interface FaultSettings {
@@ -73,18 +73,4 @@ function parseSettings(body: unknown): Partial<FaultSettings> | string {
     ...(latencyMs !== undefined ? { latencyMs: latencyMs as number } : {}),
     ...(errorRate !== undefined ? { errorRate: errorRate as number } : {}),
   };
-}
-
-function problem(
-  reply: FastifyReply,
-  status: number,
-  slug: string,
-  detail: string,
-  headers: Record<string, string> = {},
-) {
-  return reply
-    .status(status)
-    .headers(headers)
-    .type(PROBLEM_CONTENT_TYPE)
-    .send({ type: problemType(slug), title: slug.replace(/-/g, ' '), status, detail });
 }

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import type { DestinationStream } from 'pino';
+import { readOnBehalfOf } from '../http/on-behalf-of';
 import { logMixin } from './log-context';
 
 let destinationOverride: DestinationStream | undefined;
@@ -47,6 +48,11 @@ export class ServiceLoggerModule {
             base: { service: serviceName },
             redact: { paths: REDACT_PATHS, censor: '[redacted]' },
             mixin: logMixin,
+            // Every line of a request made for a user (x-on-behalf-of) says which user.
+            customProps: (req: IncomingMessage) => {
+              const user = readOnBehalfOf(req.headers);
+              return user ? { onBehalfOf: user } : {};
+            },
             // Probes and scrapes every few seconds would drown everything else.
             autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)/.test(req.url ?? '') },
             customLogLevel: (_req, res, err) =>
