@@ -45,6 +45,10 @@ const HELP = `Usage: node apps/runner/dist/demo.js [options]      (make demo)
   --data-dir DIR        state folder (env DEMO_DATA_DIR, default .data)
   --log-level L         services' LOG_LEVEL (env DEMO_LOG_LEVEL, default info; logs go to <data-dir>/logs)
   --quiet               no status table
+  --probe-interval-ms MS      readiness probe period (env DEMO_PROBE_INTERVAL_MS, default 1000)
+  --liveness-period-ms MS     liveness probe period (env DEMO_LIVENESS_PERIOD_MS, default 2000)
+  --liveness-failures N       failed liveness probes in a row before SIGKILL
+                              (env DEMO_LIVENESS_FAILURES, default 5)
 `;
 
 export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): RunnerConfig | 'help' {
@@ -63,6 +67,9 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
       'data-dir': { type: 'string' },
       'log-level': { type: 'string' },
       quiet: { type: 'boolean' },
+      'probe-interval-ms': { type: 'string' },
+      'liveness-period-ms': { type: 'string' },
+      'liveness-failures': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -105,9 +112,10 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     services: services.length > 0 ? (services as ServiceName[]) : [...SERVICE_NAMES],
     logLevel: values['log-level'] ?? env.DEMO_LOG_LEVEL ?? 'info',
     quiet: values.quiet ?? env.DEMO_QUIET === '1',
-    probeIntervalMs: 1000,
-    livenessPeriodMs: 2000,
-    livenessFailureThreshold: 5,
+    // Tunable so tests can make a hung replica fail liveness within seconds; the defaults are the demo's.
+    probeIntervalMs: num(values['probe-interval-ms'], env.DEMO_PROBE_INTERVAL_MS, 1000, 100, 60_000),
+    livenessPeriodMs: num(values['liveness-period-ms'], env.DEMO_LIVENESS_PERIOD_MS, 2000, 100, 60_000),
+    livenessFailureThreshold: num(values['liveness-failures'], env.DEMO_LIVENESS_FAILURES, 5, 1, 100),
     startupTimeoutMs: 120_000,
     attemptTimeoutMs: num(undefined, env.DEMO_ATTEMPT_TIMEOUT_MS, 4000, 100, 600_000),
     ejectAfterFailures: 3,

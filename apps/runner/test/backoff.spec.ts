@@ -32,4 +32,27 @@ describe('runner options', () => {
     expect(() => parseConfig(['--replicas', '0'], {})).toThrow();
     expect(() => parseConfig(['--services', 'nope'], {})).toThrow(/unknown service/);
   });
+
+  it('probes readiness every 1 s and kills after 5 failed liveness probes 2 s apart unless told otherwise', () => {
+    expect(parseConfig([], {})).toMatchObject({
+      probeIntervalMs: 1000,
+      livenessPeriodMs: 2000,
+      livenessFailureThreshold: 5,
+    });
+    expect(
+      parseConfig(
+        ['--probe-interval-ms', '300', '--liveness-period-ms', '500', '--liveness-failures', '3'],
+        {},
+      ),
+    ).toMatchObject({ probeIntervalMs: 300, livenessPeriodMs: 500, livenessFailureThreshold: 3 });
+    expect(
+      parseConfig([], {
+        DEMO_PROBE_INTERVAL_MS: '400',
+        DEMO_LIVENESS_PERIOD_MS: '700',
+        DEMO_LIVENESS_FAILURES: '2',
+      }),
+    ).toMatchObject({ probeIntervalMs: 400, livenessPeriodMs: 700, livenessFailureThreshold: 2 });
+    expect(() => parseConfig(['--liveness-failures', '0'], {})).toThrow(/1\.\.100/);
+    expect(() => parseConfig(['--liveness-period-ms', 'soon'], {})).toThrow(/integer/);
+  });
 });
