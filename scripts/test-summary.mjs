@@ -9,4 +9,7 @@ if (!file || !existsSync(file)) {
 }
 const r = JSON.parse(readFileSync(file, 'utf8'));
 const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-console.log(`Tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+// A file whose beforeAll fails has no failed test, only skipped ones: count the file then.
+const failed =
+  r.numFailedTests + (r.numFailedTests === 0 && r.success === false ? Math.max(1, r.numFailedTestSuites) : 0);
+console.log(`Tests: ${r.numPassedTests} passed, ${failed} failed, ${skipped} skipped`);

