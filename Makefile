@@ -30,6 +30,8 @@ typecheck: install ## Type-check the whole workspace
 	npx tsc -p tsconfig.json --noEmit
 
 lint: install ## ESLint (typed rules, module boundaries) and Prettier
+	@# The module-boundaries rule reads Nx's cached project graph and silently skips itself without one.
+	npx nx show projects > /dev/null
 	npx eslint . --max-warnings=0
 	npx prettier --check . --log-level warn
 
