@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { nodePreloadArgs, tracingPreloadPath } from '@ha-shop/observability';
 import { freePort } from '@ha-shop/testkit';
 import { FastifyInstance } from 'fastify';
@@ -296,7 +297,13 @@ export async function waitReady(
       const missing = replicas
         .filter((r) => !r.ready)
         .map((r) => `${r.id} (${r.lastExit?.reason ?? r.state})`);
-      throw new Error(`not ready after ${Math.round(timeoutMs / 1000)} s: ${missing.join(', ')}`);
+      // The replicas' own last words say why far better than "crashed (exit code 1)".
+      const logs = replicas
+        .filter((r) => !r.ready)
+        .map((r) => `--- ${r.id} (${r.opts.logFile}):\n${tailOf(r.opts.logFile)}`);
+      throw new Error(
+        `not ready after ${Math.round(timeoutMs / 1000)} s: ${missing.join(', ')}\n${logs.join('\n')}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -335,5 +342,13 @@ function trimLogs(dir: string): void {
     if (!name.endsWith('.log') || statSync(file).size <= MAX_LOG_BYTES) continue;
     copyFileSync(file, `${file}.1`);
     truncateSync(file, 0);
+  }
+}
+
+function tailOf(file: string, lines = 15): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
   }
 }
