@@ -22,6 +22,9 @@ const WORKER_ENV = {
   PAYMENT_RETRY_BASE_MS: '200',
   PAYMENT_RETRY_MAX_BACKOFF_MS: '600',
   CHECKOUT_DEADLINE_MS: '3000',
+  // Half of it is the grace a parked order waits past its deadline for payment-service to say
+  // whether it was charged; kept short so the deadline test sees the cancellation.
+  RESERVATION_TTL_MARGIN_SECONDS: '2',
   RESILIENCE_CHECKOUT_TO_PAYMENT_BREAKER_HALF_OPEN_AFTER_MS: '500',
 };
 

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { ChargeOutcome } from '../clients/client-types';
 import { PaymentClient } from '../clients/payment.client';
 import { ProductClient } from '../clients/product.client';
-import { CheckoutEnv } from '../config/checkout.env';
+import { CheckoutEnv, reservationTtlSeconds } from '../config/checkout.env';
 import { countTransition, OrderTransitions } from '../orders/order-transitions.service';
 import { OrderLine, OrderRepository, OrderRow } from '../orders/order.repository';
 import { orderEventPayload } from '../orders/order.view';
@@ -92,6 +92,21 @@ export class CheckoutSaga {
     );
   }
 
+  /**
+   * Completes a parked order whose charge payment-service already holds (found by reconciliation):
+   * confirm as if `charge` had answered with it. If the order moved on meanwhile, the runner
+   * compensates and the charge is refunded.
+   */
+  completeWithCharge(ctx: CheckoutContext & { order: OrderRow }, paymentId: string): Promise<SagaOutcome> {
+    ctx.charge = { outcome: 'authorised', paymentId };
+    const done = this.steps.filter((s) => s.name !== 'price' && s.name !== 'confirm');
+    return this.runner.run(
+      ctx,
+      this.steps.filter((s) => s.name === 'confirm'),
+      done,
+    );
+  }
+
   /** Gives up on a parked order (payment deadline): compensates reserve and createOrder. */
   async abandon(ctx: CheckoutContext & { order: OrderRow }): Promise<OrderRow> {
     const done = this.steps.filter((s) => s.name === 'reserve' || s.name === 'createOrder');
@@ -143,18 +158,12 @@ export class CheckoutSaga {
 
   // ---- reserve / release ---------------------------------------------------------------
 
-  private reservationTtlSeconds(): number {
-    // Longer than the payment retry deadline, so product-service never sweeps stock from an order still being retried.
-    const seconds = Math.ceil((this.env.CHECKOUT_DEADLINE_MS + this.env.PAYMENT_RETRY_DEADLINE_MS) / 1000);
-    return Math.min(86_400, seconds + this.env.RESERVATION_TTL_MARGIN_SECONDS);
-  }
-
   private async reserve(ctx: CheckoutContext): Promise<'next'> {
     const items = ctx.priced!.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }));
     const result = await this.product.reserve(
       reservationKeyFor(ctx.orderId),
       items,
-      this.reservationTtlSeconds(),
+      reservationTtlSeconds(this.env),
       ctx.deadline,
       ctx.actingFor,
     );

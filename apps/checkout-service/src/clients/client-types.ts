@@ -45,7 +45,22 @@ export type ChargeOutcome =
   | { outcome: 'authorised'; paymentId: string }
   | { outcome: 'declined'; paymentId?: string; declineCode: string }
   /** No answer we can act on (outage, breaker open, timeout, key busy): try again later with the same key. */
-  | { outcome: 'unavailable'; reason: string; retryAfterMs?: number };
+  | { outcome: 'unavailable'; reason: string; retryAfterMs?: number }
+  /**
+   * payment-service refused the request itself (400 validation, 422 idempotency-key-reused, …):
+   * not a decline, and a charge under the same key may exist, so the order stays parked and
+   * the worker reconciles it (GET /payments?orderId=).
+   */
+  | { outcome: 'unknown'; reason: string };
+
+/** One charge as `GET /payments?orderId=` lists it. */
+export interface PaymentRecord {
+  id: string;
+  status: 'authorised' | 'declined';
+  amount: number;
+  currency: string;
+  refundedAmount: number;
+}
 
 export type RefundOutcome =
   { outcome: 'refunded'; refundId: string } | { outcome: 'refused'; status: number; detail: string };

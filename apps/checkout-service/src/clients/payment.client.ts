@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { isDependencyUnavailable, PolicyRegistry, ServiceClient } from '@ha-shop/resilience';
 import { onBehalfOf, withinRequestDeadline } from '@ha-shop/service-kit';
 import { CheckoutEnv } from '../config/checkout.env';
-import { ChargeOutcome, ChargeRequest, RefundOutcome } from './client-types';
+import { ChargeOutcome, ChargeRequest, PaymentRecord, RefundOutcome } from './client-types';
 import { unexpectedResponse } from './unexpected-response';
 
 export const PAYMENT_DEPENDENCY = 'checkout→payment';
@@ -74,14 +74,35 @@ export class PaymentClient {
       this.logger.error({ status: res.status }, 'payment-service refused our credentials');
       return { outcome: 'unavailable', reason: 'forbidden' };
     }
-    if (res.status === 400 || res.status === 422) {
-      const code = body.type?.endsWith('/invalid-card-number')
-        ? 'invalid_card_number'
-        : 'invalid_payment_request';
-      this.logger.warn({ status: res.status, type: body.type }, 'payment-service refused the charge request');
-      return { outcome: 'declined', declineCode: code };
+    // A Luhn failure is a property of the card, and payment-service records nothing for it: a real decline.
+    if (res.status === 422 && body.type?.endsWith('/invalid-card-number'))
+      return { outcome: 'declined', declineCode: 'invalid_card_number' };
+    if (res.status >= 400 && res.status < 500) {
+      // Any other refusal (key reused, validation) says nothing about whether a charge under this key
+      // exists: failing the order here could release the stock of a paid order. Park it for reconciliation.
+      this.logger.error(
+        { status: res.status, type: body.type, orderId: req.orderId },
+        'payment-service refused the charge request; the order stays parked for reconciliation',
+      );
+      return { outcome: 'unknown', reason: `refused ${res.status} ${body.type ?? ''}`.trim() };
     }
     throw unexpectedResponse('payment-service', 'POST /payments', res);
+  }
+
+  /**
+   * The charges payment-service holds for an order, whatever key made them. Throws
+   * DependencyUnavailableError when it cannot tell (the caller must then not assume "none").
+   */
+  async paymentsOf(orderId: string, deadline: number): Promise<PaymentRecord[]> {
+    const res = await this.http.request<{ items?: PaymentRecord[] }>({
+      method: 'GET',
+      path: `/payments?orderId=${encodeURIComponent(orderId)}`,
+      idempotent: true,
+      deadline,
+    });
+    if (res.status !== 200 || !Array.isArray(res.body?.items))
+      throw unexpectedResponse('payment-service', 'GET /payments?orderId=', res);
+    return res.body.items;
   }
 
   async refund(

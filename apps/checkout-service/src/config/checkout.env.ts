@@ -1,9 +1,53 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsUrl, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { BaseEnv, envInt as toInt } from '@ha-shop/service-kit';
 
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? true : value === true || value === 'true' || value === '1';
+
+/** product-service refuses reservations with a longer TTL (POST /internal/inventory/reservations). */
+export const RESERVATION_TTL_CAP_SECONDS = 86_400;
+
+type ReservationTimings = Pick<
+  CheckoutEnv,
+  'CHECKOUT_DEADLINE_MS' | 'PAYMENT_RETRY_DEADLINE_MS' | 'RESERVATION_TTL_MARGIN_SECONDS'
+>;
+
+/**
+ * The stock of a parked order must outlive the order: the checkout, the payment retry deadline,
+ * then the margin (of which the worker may spend half reconciling, see reconcileGraceSeconds).
+ */
+export function reservationTtlSeconds(env: ReservationTimings): number {
+  const seconds = Math.ceil((env.CHECKOUT_DEADLINE_MS + env.PAYMENT_RETRY_DEADLINE_MS) / 1000);
+  return seconds + env.RESERVATION_TTL_MARGIN_SECONDS;
+}
+
+/**
+ * How long past its payment deadline a parked order waits for payment-service to say whether it
+ * was charged, before it is cancelled anyway. Half the reservation margin, so the reservation
+ * still outlives the order by the other half.
+ */
+export function reconcileGraceSeconds(env: ReservationTimings): number {
+  return Math.floor(env.RESERVATION_TTL_MARGIN_SECONDS / 2);
+}
+
+/**
+ * Refuses timings whose reservation TTL would exceed product-service's cap: capping it silently
+ * would let product-service sweep the stock of an order still waiting for its payment.
+ */
+function FitsReservationTtlCap(): PropertyDecorator {
+  return ValidateBy({
+    name: 'fitsReservationTtlCap',
+    validator: {
+      validate: (_value, args) =>
+        reservationTtlSeconds(args!.object as ReservationTimings) <= RESERVATION_TTL_CAP_SECONDS,
+      defaultMessage: (args) =>
+        `CHECKOUT_DEADLINE_MS + PAYMENT_RETRY_DEADLINE_MS + RESERVATION_TTL_MARGIN_SECONDS must fit the ` +
+        `reservation TTL cap of ${RESERVATION_TTL_CAP_SECONDS} s (now ` +
+        `${reservationTtlSeconds(args!.object as ReservationTimings)} s); lower one of them`,
+    },
+  });
+}
 
 export class CheckoutEnv extends BaseEnv {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
@@ -73,11 +117,15 @@ export class CheckoutEnv extends BaseEnv {
   @Max(1000)
   PAYMENT_RETRY_BATCH_SIZE = 20;
 
-  /** Reservations outlive the payment retry deadline by this much, so stock is never swept from a parked order. */
+  /**
+   * Reservations outlive the payment retry deadline by this much, so stock is never swept from a
+   * parked order. Half of it is the reconciliation grace (see reconcileGraceSeconds).
+   */
   @Transform(toInt)
   @IsInt()
   @Min(0)
   @Max(86_400)
+  @FitsReservationTtlCap()
   RESERVATION_TTL_MARGIN_SECONDS = 600;
 
   /** How long a concurrent replay of an Idempotency-Key waits for the first request before answering 409. */

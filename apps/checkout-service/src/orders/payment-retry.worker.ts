@@ -4,9 +4,11 @@ import { isDependencyUnavailable } from '@ha-shop/resilience';
 import { DataSource } from 'typeorm';
 import { CardVault } from '../checkout/card-vault';
 import { CheckoutSaga } from '../checkout/checkout.saga';
+import { CheckoutContext } from '../checkout/saga-runner';
+import { PaymentClient } from '../clients/payment.client';
 import { ProductClient } from '../clients/product.client';
-import { CheckoutEnv } from '../config/checkout.env';
-import { OrderRepository, ReservationStatus } from './order.repository';
+import { CheckoutEnv, reconcileGraceSeconds } from '../config/checkout.env';
+import { OrderRepository, OrderRow, ReservationStatus } from './order.repository';
 import { OrderStatus } from './order.state-machine';
 
 interface DueRow {
@@ -17,12 +19,18 @@ interface DueRow {
   ciphertext: Buffer;
   attempts: number;
   expired: boolean;
+  /** Past the deadline and the reconciliation grace: cancelled even if payment-service cannot be asked. */
+  overdue: boolean;
 }
 
 const SOLD: OrderStatus[] = ['PAID', 'FULFILLED', 'REFUNDED'];
 const STOCK_RETRY_SECONDS = 10;
 const PURGE_EVERY_MS = 60_000;
-/** A claimed row's lease outlasts the charge (bounded by CHECKOUT_DEADLINE_MS) by this much. */
+/** pending_payment.last_error while an order past its deadline waits for payment-service to answer. */
+export const RECONCILE_FAILED = 'reconciliation: payment-service could not be asked';
+/** Budget of the reconciliation lookup (GET /payments?orderId=) that may follow a charge. */
+const LOOKUP_BUDGET_MS = 3000;
+/** A claimed row's lease outlasts the charge (bounded by CHECKOUT_DEADLINE_MS) and the lookup by this much. */
 const LEASE_MARGIN_MS = 2000;
 
 /**
@@ -32,8 +40,11 @@ const LEASE_MARGIN_MS = 2000;
  *   the longest charge), then charged with the order's own payment key, so several replicas,
  *   or a crash between charge and commit, never charge twice. A charge that stays unanswered
  *   schedules the next attempt with exponential backoff and jitter, capped.
- *   Past PAYMENT_RETRY_DEADLINE_MS an order still without an answer is cancelled and its
- *   stock released;
+ *   An order is only given up (deadline passed, card unreadable) or left with an unknown
+ *   outcome after asking payment-service for its charges: an authorised one completes it as
+ *   PAID. While payment-service cannot be asked, the order stays parked, at most until
+ *   deadline + reconcileGraceSeconds (still inside the reservation TTL); then it is cancelled
+ *   and its stock released;
  * - reservations of finished orders still marked 'reserved' (product-service was out when
  *   the saga tried): committed for paid orders, released for failed or cancelled ones;
  * - completed idempotency records past IDEMPOTENCY_RETENTION_HOURS (about once a minute).
@@ -52,6 +63,7 @@ export class PaymentRetryWorker implements OnApplicationBootstrap, OnModuleDestr
     private readonly saga: CheckoutSaga,
     private readonly vault: CardVault,
     private readonly product: ProductClient,
+    private readonly payment: PaymentClient,
     private readonly env: CheckoutEnv,
   ) {}
 
@@ -121,11 +133,13 @@ export class PaymentRetryWorker implements OnApplicationBootstrap, OnModuleDestr
           SET attempts = p.attempts + 1, next_attempt_at = now() + make_interval(secs => $3)
          FROM due WHERE p.order_id = due.order_id
        RETURNING p.order_id AS "orderId", p.key_id AS "keyId", p.iv, p.tag, p.ciphertext, p.attempts,
-                 p.deadline_at <= now() AS expired`,
+                 p.deadline_at <= now() AS expired,
+                 p.deadline_at + make_interval(secs => $4) <= now() AS overdue`,
       [
         this.vault.keyId,
         this.env.PAYMENT_RETRY_BATCH_SIZE,
-        (this.env.CHECKOUT_DEADLINE_MS + LEASE_MARGIN_MS) / 1000,
+        (this.env.CHECKOUT_DEADLINE_MS + LOOKUP_BUDGET_MS + LEASE_MARGIN_MS) / 1000,
+        reconcileGraceSeconds(this.env),
       ],
     )) as [DueRow[], number];
     return rows;
@@ -140,7 +154,7 @@ export class PaymentRetryWorker implements OnApplicationBootstrap, OnModuleDestr
       tag: row.tag,
       ciphertext: row.ciphertext,
     });
-    const ctx = {
+    const ctx: CheckoutContext & { order: OrderRow } = {
       orderId: order.id,
       deadline: Date.now() + this.env.CHECKOUT_DEADLINE_MS,
       buyer: { userId: order.userId, email: order.email },
@@ -154,13 +168,55 @@ export class PaymentRetryWorker implements OnApplicationBootstrap, OnModuleDestr
         { orderId: order.id, attempt: row.attempts, outcome: outcome.kind },
         'parked payment retried',
       );
-      if (outcome.kind !== 'parked' || !row.expired) return;
+      if (outcome.kind !== 'parked') return;
+      // A plain outage before the deadline: the next attempt charges again with the same key.
+      if (!row.expired && ctx.charge?.outcome !== 'unknown') return;
     } else if (!row.expired) {
       return;
     }
+    await this.reconcile(ctx, row);
+  }
+
+  /**
+   * Asks payment-service for the order's charges before giving it up: an authorisation whose
+   * answer never reached us must complete the order, not be stranded on a cancelled one.
+   * Idempotent: the lease keeps other replicas away, and every step is a compare-and-set
+   * transition or a replay under a fixed key.
+   */
+  private async reconcile(ctx: CheckoutContext & { order: OrderRow }, row: DueRow): Promise<void> {
+    const orderId = ctx.order.id;
+    let payments;
+    try {
+      payments = await this.payment.paymentsOf(orderId, Date.now() + LOOKUP_BUDGET_MS);
+    } catch (err) {
+      if (!row.overdue) {
+        // Not knowing is not "no charge": keep the order (and its stock) until payment-service answers.
+        this.logger.warn({ err, orderId }, 'could not ask payment-service for the charges; retrying later');
+        await this.ds.query('UPDATE pending_payment SET last_error = $2 WHERE order_id = $1', [
+          orderId,
+          RECONCILE_FAILED,
+        ]);
+        return;
+      }
+      this.logger.error(
+        { err, orderId },
+        'payment-service unreachable past the reconciliation grace; cancelling without knowing whether it was charged',
+      );
+    }
+    const authorised = payments?.find((p) => p.status === 'authorised');
+    if (authorised) {
+      const outcome = await this.saga.completeWithCharge(ctx, authorised.id);
+      this.logger.warn(
+        { orderId, paymentId: authorised.id, outcome: outcome.kind },
+        'reconciliation found an authorised charge; order completed',
+      );
+      return;
+    }
+    // An unknown outcome with no charge yet: stays parked and is charged again until its deadline.
+    if (!row.expired) return;
     const after = await this.saga.abandon(ctx);
     this.logger.warn(
-      { orderId: order.id, attempts: row.attempts, status: after.status },
+      { orderId, attempts: row.attempts, status: after.status, reconciled: payments !== undefined },
       'payment deadline passed; order given up',
     );
   }
