@@ -2,4 +2,4 @@ export { DatabaseModule } from './database.module';
 export type { DatabaseModuleOptions } from './database.module';
 export { dataSourceOptions, ensureDatabase, migrateWithLock, runMigrations } from './data-source';
 export type { DatabaseOptions } from './data-source';
-export { pgErrorCode, isUniqueViolation, isSerializationFailure } from './pg-errors';
+export { pgErrorCode, isUniqueViolation } from './pg-errors';

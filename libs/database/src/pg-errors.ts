@@ -6,5 +6,3 @@ export function pgErrorCode(err: unknown): string | undefined {
 }
 
 export const isUniqueViolation = (err: unknown): boolean => pgErrorCode(err) === '23505';
-export const isSerializationFailure = (err: unknown): boolean =>
-  ['40001', '40P01'].includes(pgErrorCode(err) ?? '');

@@ -31,7 +31,7 @@ import {
 import { DependencyUnavailableError } from './errors';
 import { LogThrottle } from './log-throttle';
 import type { BreakerStateName, OutboundOutcome, ResilienceMetrics } from './metrics';
-import type { DependencyPolicyConfig } from './policy-config';
+import { DEFAULT_RETRY_BUDGET_BURST, type DependencyPolicyConfig } from './policy-config';
 import { RetryBudget } from './retry-budget';
 import { deadlineSignal, linkSignals } from './signals';
 
@@ -110,7 +110,10 @@ export class ResilientDependencyPolicy implements DependencyPolicy {
     logIntervalMs = 1000,
   ) {
     this.logThrottle = new LogThrottle(logIntervalMs);
-    this.budget = new RetryBudget(config.retryBudgetRatio, config.retryBudgetBurst ?? 10);
+    this.budget = new RetryBudget(
+      config.retryBudgetRatio,
+      config.retryBudgetBurst ?? DEFAULT_RETRY_BUDGET_BURST,
+    );
     this.breaker = circuitBreaker(
       handleWhen((e) => e instanceof AttemptFailure && e.breakerFailure),
       {

@@ -1,4 +1,6 @@
-import { Counter, Gauge, Histogram, Registry, register as defaultRegister } from 'prom-client';
+import { counter, gauge, histogram } from '@ha-shop/observability';
+import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { register as defaultRegister } from 'prom-client';
 
 export type BreakerStateName = 'closed' | 'open' | 'half-open' | 'isolated';
 
@@ -33,46 +35,35 @@ export class ResilienceMetrics {
   readonly outboundDuration: Histogram<'dependency' | 'method' | 'outcome'>;
 
   constructor(readonly registry: Registry = defaultRegister) {
-    this.breakerState = this.reuse(
+    this.breakerState = gauge(
       'circuit_breaker_state',
-      () =>
-        new Gauge({
-          name: 'circuit_breaker_state',
-          help: 'Circuit breaker state per dependency (0 closed, 1 open, 2 half-open, 3 isolated)',
-          labelNames: ['dependency'],
-          registers: [registry],
-        }),
+      'Circuit breaker state per dependency (0 closed, 1 open, 2 half-open, 3 isolated)',
+      ['dependency'],
+      registry,
     );
-    this.breakerTransitions = this.reuse(
+    this.breakerTransitions = counter(
       'circuit_breaker_transitions_total',
-      () =>
-        new Counter({
-          name: 'circuit_breaker_transitions_total',
-          help: 'Circuit breaker state changes per dependency, by the state entered',
-          labelNames: ['dependency', 'to'],
-          registers: [registry],
-        }),
+      'Circuit breaker state changes per dependency, by the state entered',
+      ['dependency', 'to'],
+      registry,
     );
-    this.retries = this.counter('resilience_retries_total', 'Retries of idempotent calls per dependency');
-    this.timeouts = this.counter('resilience_timeouts_total', 'Attempts aborted by the per-attempt timeout');
-    this.bulkheadRejections = this.counter(
+    const perDependency = (name: string, help: string) => counter(name, help, ['dependency'], registry);
+    this.retries = perDependency('resilience_retries_total', 'Retries of idempotent calls per dependency');
+    this.timeouts = perDependency('resilience_timeouts_total', 'Attempts aborted by the per-attempt timeout');
+    this.bulkheadRejections = perDependency(
       'resilience_bulkhead_rejections_total',
       'Calls rejected because the bulkhead and its queue were full',
     );
-    this.retryBudgetExhausted = this.counter(
+    this.retryBudgetExhausted = perDependency(
       'resilience_retry_budget_exhausted_total',
       'Retries skipped because the retry budget was spent',
     );
-    this.outboundDuration = this.reuse(
+    this.outboundDuration = histogram(
       'outbound_request_duration_seconds',
-      () =>
-        new Histogram({
-          name: 'outbound_request_duration_seconds',
-          help: 'Duration of calls to other services per attempt, by outcome',
-          labelNames: ['dependency', 'method', 'outcome'],
-          buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-          registers: [registry],
-        }),
+      'Duration of calls to other services per attempt, by outcome',
+      ['dependency', 'method', 'outcome'],
+      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registry,
     );
   }
 
@@ -86,16 +77,5 @@ export class ResilienceMetrics {
     for (const c of [this.retries, this.timeouts, this.bulkheadRejections, this.retryBudgetExhausted]) {
       c.inc({ dependency }, 0);
     }
-  }
-
-  private counter(name: string, help: string): Counter<'dependency'> {
-    return this.reuse(
-      name,
-      () => new Counter({ name, help, labelNames: ['dependency'], registers: [this.registry] }),
-    );
-  }
-
-  private reuse<M>(name: string, create: () => M): M {
-    return (this.registry.getSingleMetric(name) as M | undefined) ?? create();
   }
 }

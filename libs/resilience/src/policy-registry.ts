@@ -1,5 +1,10 @@
-import { DependencyPolicy, ResilienceLogger, ResilientDependencyPolicy } from './dependency-policy';
-import type { BreakerStateName, ResilienceMetrics } from './metrics';
+import {
+  DependencyPolicy,
+  DependencyStateSnapshot,
+  ResilienceLogger,
+  ResilientDependencyPolicy,
+} from './dependency-policy';
+import type { ResilienceMetrics } from './metrics';
 import { policyConfigFor } from './policy-config';
 
 export interface PolicyRegistryOptions {
@@ -11,14 +16,7 @@ export interface PolicyRegistryOptions {
   logIntervalMs?: number;
 }
 
-export interface DependencyStates {
-  [dependency: string]: {
-    state: BreakerStateName;
-    executionSlots: number;
-    queueSlots: number;
-    retryTokens: number;
-  };
-}
+export type DependencyStates = Record<string, DependencyStateSnapshot>;
 
 /** Anything that holds connections and must be closed with the registry (ServiceClient). */
 export interface ClosableClient {

@@ -1,5 +1,6 @@
 import { ProblemException, ServiceUnavailableProblem } from '@ha-shop/service-kit';
 import { DependencyUnavailableError } from './errors';
+import { baseDependencyName } from './policy-config';
 
 const DEFAULT_RETRY_AFTER_MS = 2_000;
 
@@ -36,7 +37,7 @@ export function dependencyErrorToProblem(err: unknown): unknown {
 
 /** 'checkout→product#x' → 'product': callers need to know what is down, not our policy names. */
 function calleeOf(dependency: string): string {
-  const name = dependency.split('#')[0];
+  const name = baseDependencyName(dependency);
   const arrow = name.search(/→|->/);
   return arrow === -1 ? name : name.slice(arrow).replace(/^(→|->)/, '');
 }

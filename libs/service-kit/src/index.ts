@@ -1,5 +1,5 @@
 export { BaseEnv, validateEnv, EnvValidationError, envInt, envBool } from './config/env';
-export { ServiceConfigModule, SERVICE_ENV } from './config/service-config.module';
+export { ServiceConfigModule } from './config/service-config.module';
 export {
   ProblemException,
   ServiceUnavailableProblem,
@@ -10,6 +10,7 @@ export type { ProblemDetails } from './errors/problem';
 export { mapError, isDatabaseUnavailable } from './errors/error-mapping';
 export { ProblemDetailsFilter } from './errors/problem-details.filter';
 export { createValidationPipe } from './http/validation.pipe';
+export { PageLimit } from './http/page-limit';
 export { installFaultInjection } from './http/fault-injection';
 export type { FaultSettings } from './http/fault-injection';
 export {

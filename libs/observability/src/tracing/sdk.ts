@@ -53,10 +53,6 @@ export function startTracing(options: TracingOptions = {}): NodeSDK {
   return sdk;
 }
 
-export function tracingSdk(): NodeSDK | undefined {
-  return (globalThis as GlobalWithSdk)[STARTED];
-}
-
 /** HTTP in and out, undici/fetch out, Fastify and Nest handlers, PostgreSQL queries. */
 export function createInstrumentations() {
   return [

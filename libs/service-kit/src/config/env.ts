@@ -11,8 +11,6 @@ export const envBool =
   ({ value }: { value: unknown }) =>
     value === undefined || value === '' ? fallback : value === true || value === 'true' || value === '1';
 
-const toInt = envInt;
-
 /**
  * Settings every service understands. A service extends this class with its own
  * fields; the whole environment is validated once at start so a typo fails fast
@@ -25,7 +23,7 @@ export class BaseEnv {
   @IsString()
   HOST = '127.0.0.1';
 
-  @Transform(toInt)
+  @Transform(envInt)
   @IsInt()
   @Min(0)
   @Max(65535)
@@ -38,9 +36,7 @@ export class BaseEnv {
   DATABASE_URL: string;
 
   /** Run pending migrations at start. Off when a deploy step runs them instead. */
-  @Transform(({ value }) =>
-    value === undefined || value === '' ? true : value === true || value === 'true' || value === '1',
-  )
+  @Transform(envBool(true))
   DB_MIGRATE_ON_START = true;
 
   /** Where the user-service publishes its public keys. */
@@ -55,13 +51,13 @@ export class BaseEnv {
   JWT_AUDIENCE = 'ha-shop';
 
   /** How long a terminating service keeps serving while load balancers notice it is not ready. */
-  @Transform(toInt)
+  @Transform(envInt)
   @IsInt()
   @Min(0)
   SHUTDOWN_DRAIN_MS = 1000;
 
   /** Hard limit for the whole shutdown; past it the process exits non-zero. */
-  @Transform(toInt)
+  @Transform(envInt)
   @IsInt()
   @Min(100)
   SHUTDOWN_GRACE_MS = 10_000;

@@ -2,9 +2,6 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { BaseEnv, validateEnv } from './env';
 
-/** Marker injected as the validated settings of whichever env class the service uses. */
-export const SERVICE_ENV = Symbol('SERVICE_ENV');
-
 /**
  * Validated configuration as a typed provider. The env class itself is the DI token,
  * so `constructor(private readonly env: ProductEnv)` just works. `ConfigService`
@@ -32,9 +29,8 @@ export class ServiceConfigModule {
       providers: [
         { provide: cls, useValue: validated },
         { provide: BaseEnv, useValue: validated },
-        { provide: SERVICE_ENV, useValue: validated },
       ],
-      exports: [cls, BaseEnv, SERVICE_ENV],
+      exports: [cls, BaseEnv],
     };
   }
 }

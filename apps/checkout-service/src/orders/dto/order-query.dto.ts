@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { PageLimit } from '@ha-shop/service-kit';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ORDER_STATUSES, OrderStatus } from '../order.state-machine';
 
 export class OrderPageQueryDto {
@@ -11,12 +11,7 @@ export class OrderPageQueryDto {
   @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is malformed' })
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit()
   limit?: number;
 }
 
