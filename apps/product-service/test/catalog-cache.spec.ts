@@ -6,10 +6,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { validateEnv } from '@ha-shop/service-kit';
-import { ApiResponse, expectProblem, sql } from '@ha-shop/testkit';
+import { ApiResponse, expectProblem, sql, waitFor } from '@ha-shop/testkit';
 import { CatalogCache } from '../src/catalog/catalog-cache';
 import { ProductEnv } from '../src/config/product.env';
-import { createCategory, createProduct, eventually, ProductService, startProductService } from './support';
+import { createCategory, createProduct, ProductService, startProductService } from './support';
 
 const FRESH_MS = 1500;
 const DB_TIMEOUT_MS = 400;
@@ -124,10 +124,13 @@ describe('catalog reads while the database fails', () => {
       await db.letIn();
     }
     // Back to the database by itself once it answers again.
-    const back = await eventually(async () => {
-      const res = await ctx.api.get('/products?limit=5');
-      return res.headers.get('x-cache') === 'miss' ? res : undefined;
-    });
+    const back = await waitFor(
+      async () => {
+        const res = await ctx.api.get('/products?limit=5');
+        return res.headers.get('x-cache') === 'miss' ? res : undefined;
+      },
+      { timeoutMs: 15_000, what: 'a miss from the database' },
+    );
     expect(back.status).toBe(200);
   });
 
@@ -161,10 +164,13 @@ describe('catalog reads while the database fails', () => {
       await locker.end();
     }
     // The refresh that waited behind the lock completes and stores a fresh answer.
-    await eventually(async () => {
-      const res = await ctx.api.get('/products?limit=5');
-      return res.headers.get('x-cache') === 'hit' ? res : undefined;
-    });
+    await waitFor(
+      async () => {
+        const res = await ctx.api.get('/products?limit=5');
+        return res.headers.get('x-cache') === 'hit' ? res : undefined;
+      },
+      { timeoutMs: 15_000, what: 'a fresh cache hit' },
+    );
   });
 
   it('never serves a stale copy of a product taken off sale on this replica', async () => {

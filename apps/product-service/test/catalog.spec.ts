@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiResponse, expectProblem, sql } from '@ha-shop/testkit';
+import { ApiResponse, expectProblem, sql, waitFor } from '@ha-shop/testkit';
 import { seedCatalog } from '../src/seed/catalog-seed';
-import {
-  createProduct,
-  eventually,
-  outboxEvents,
-  ProductService,
-  startProductService,
-  uniq,
-} from './support';
+import { createProduct, outboxEvents, ProductService, startProductService, uniq } from './support';
 
 const SORT_SQL: Record<string, string> = {
   newest: 'created_at DESC, id DESC',
@@ -169,10 +162,13 @@ describe('catalog reads', () => {
     const res = await ctx.api.get(`/products/${slug}`, { token: ctx.customerToken });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id, slug, description: expect.stringContaining(' with ') });
-    const viewed = await eventually(async () => {
-      const events = await outboxEvents(ctx.db, 'product.viewed', id);
-      return events.length > 0 ? events : undefined;
-    });
+    const viewed = await waitFor(
+      async () => {
+        const events = await outboxEvents(ctx.db, 'product.viewed', id);
+        return events.length > 0 ? events : undefined;
+      },
+      { timeoutMs: 15_000, what: 'a product.viewed event' },
+    );
     expect(viewed[0].payload).toMatchObject({ productId: id, slug, userId: expect.any(String) });
 
     const missing = expectProblem(await ctx.api.get('/products/no-such-product'), 404);

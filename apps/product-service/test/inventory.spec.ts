@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, expectProblem, sql } from '@ha-shop/testkit';
+import { apiClient, expectProblem, sql, waitFor } from '@ha-shop/testkit';
 import {
   createCategory,
   createProduct,
-  eventually,
   outboxEvents,
   ProductService,
   startProductService,
@@ -201,10 +200,13 @@ describe('internal inventory API', () => {
     const res = await reserve('expire-1', [{ sku: 'EXP-1', quantity: 2 }], 1);
     expect(res.status).toBe(201);
     expect(await stockOf(ctx.db, 'EXP-1')).toMatchObject({ available: 1, reserved: 2 });
-    const expired = await eventually(async () => {
-      const r = await get('/internal/inventory/reservations/expire-1');
-      return r.body.status === 'expired' ? r.body : undefined;
-    });
+    const expired = await waitFor(
+      async () => {
+        const r = await get('/internal/inventory/reservations/expire-1');
+        return r.body.status === 'expired' ? r.body : undefined;
+      },
+      { timeoutMs: 15_000, what: 'expire-1 to expire' },
+    );
     expect(expired.releasedAt).toEqual(expect.any(String));
     expect(await stockOf(ctx.db, 'EXP-1')).toEqual({ available: 3, reserved: 0, sold: 0 });
     // Releasing an expired reservation is a no-op; committing it takes the stock again while there is some.
@@ -215,8 +217,10 @@ describe('internal inventory API', () => {
     expect(await stockOf(ctx.db, 'EXP-1')).toEqual({ available: 1, reserved: 0, sold: 2 });
 
     expect((await reserve('expire-2', [{ sku: 'EXP-1', quantity: 1 }], 1)).status).toBe(201);
-    await eventually(async () =>
-      (await get('/internal/inventory/reservations/expire-2')).body.status === 'expired' ? true : undefined,
+    await waitFor(
+      async () =>
+        (await get('/internal/inventory/reservations/expire-2')).body.status === 'expired' ? true : undefined,
+      { timeoutMs: 15_000, what: 'expire-2 to expire' },
     );
     await ctx.api.post('/admin/variants/EXP-1/stock', { quantity: 0 }, { token: ctx.adminToken });
     const gone = expectProblem(await post('/internal/inventory/reservations/expire-2/commit'), 409);
@@ -241,13 +245,16 @@ describe('internal inventory API', () => {
       ),
     );
     expect(made.every((r) => r.status === 201)).toBe(true);
-    await eventually(async () => {
-      const [{ n }] = await sql<{ n: number }>(
-        ctx.db,
-        `SELECT count(*)::int AS n FROM reservation WHERE reservation_key LIKE 'sweep-%' AND status = 'expired'`,
-      );
-      return n === 30 ? true : undefined;
-    });
+    await waitFor(
+      async () => {
+        const [{ n }] = await sql<{ n: number }>(
+          ctx.db,
+          `SELECT count(*)::int AS n FROM reservation WHERE reservation_key LIKE 'sweep-%' AND status = 'expired'`,
+        );
+        return n === 30 ? true : undefined;
+      },
+      { timeoutMs: 15_000, what: 'all 30 sweep reservations to expire' },
+    );
     expect(await stockOf(ctx.db, 'SWP-1')).toEqual({ available: 40, reserved: 0, sold: 0 });
     const events = await sql<{ n: number }>(
       ctx.db,

@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import {
   apiClient,
@@ -119,15 +118,4 @@ export async function outboxEvents(db: string, type: string, aggregateId?: strin
     `SELECT type, aggregate_id, payload FROM outbox_event WHERE type = $1 AND ($2::text IS NULL OR aggregate_id = $2) ORDER BY seq`,
     [type, aggregateId ?? null],
   );
-}
-
-/** Polls until `check` returns a value (not undefined); fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(100);
-  }
 }

@@ -1,13 +1,7 @@
 import { apiClient, expectProblem, sql } from '@ha-shop/testkit';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  decodeJwtPart,
-  signUp,
-  startUserService,
-  STRONG_PASSWORD,
-  uniqueEmail,
-  UserServiceHandle,
-} from './support';
+import { signUp, startUserService, STRONG_PASSWORD, uniqueEmail, UserServiceHandle } from './support';
 
 describe('registration and sessions', () => {
   let h: UserServiceHandle;
@@ -50,8 +44,8 @@ describe('registration and sessions', () => {
       expiresIn: 900,
     });
     expect(login.body.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const header = decodeJwtPart(login.body.accessToken, 0);
-    const claims = decodeJwtPart(login.body.accessToken, 1);
+    const header = decodeProtectedHeader(login.body.accessToken);
+    const claims = decodeJwt(login.body.accessToken);
     expect(header).toMatchObject({ alg: 'ES256', kid: expect.any(String) });
     expect(claims).toMatchObject({
       sub: reg.body.id,

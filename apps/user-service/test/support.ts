@@ -50,10 +50,3 @@ export async function signUp(api: ApiClient, opts: { email?: string; ip?: string
     refreshToken: login.body.refreshToken,
   };
 }
-
-export function decodeJwtPart(token: string, index: 0 | 1): Record<string, unknown> {
-  return JSON.parse(Buffer.from(token.split('.')[index], 'base64url').toString('utf8')) as Record<
-    string,
-    unknown
-  >;
-}

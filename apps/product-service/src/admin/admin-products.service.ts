@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isUniqueViolation, pgErrorCode } from '@ha-shop/database';
+import { isUniqueViolation } from '@ha-shop/database';
 import { OutboxService } from '@ha-shop/events';
 import { ProblemException } from '@ha-shop/service-kit';
 import { DataSource, EntityManager } from 'typeorm';
@@ -218,7 +218,7 @@ async function insertVariants(
 
 /** Unique violations that slip past the pre-checks (a concurrent writer) are still a 409 naming the field. */
 function rethrowDuplicate(err: unknown): never {
-  if (pgErrorCode(err) === '23505') {
+  if (isUniqueViolation(err)) {
     const constraint = (err as { driverError?: { constraint?: string }; constraint?: string }).driverError
       ?.constraint;
     if (constraint === 'product_slug_key')

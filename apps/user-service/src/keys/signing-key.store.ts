@@ -4,7 +4,7 @@ import { createLocalJWKSet, type JSONWebKeySet, type JWK, type JWTVerifyGetKey }
 import { createPrivateKey, KeyObject } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { UserEnv } from '../config/user.env';
-import { KeyMaterial, materialFromPem, openPrivateKey } from './key-material';
+import { KeyMaterial, materialFromPem, openPrivateKey, SIGNING_ALG } from './key-material';
 import { ensureCurrentKey, loadPublishedKeys } from './signing-keys.repository';
 
 // An unknown kid may mean another replica rotated; re-read, but not more often than this.
@@ -77,7 +77,7 @@ export class SigningKeyStore implements KeySource, OnModuleInit, OnModuleDestroy
     const jwks: JWK[] = this.envKey ? [this.envKey.publicJwk] : [];
     for (const k of stored) {
       if (!jwks.some((j) => j.kid === k.kid))
-        jwks.push({ ...k.publicJwk, kid: k.kid, alg: 'ES256', use: 'sig' });
+        jwks.push({ ...k.publicJwk, kid: k.kid, alg: SIGNING_ALG, use: 'sig' });
     }
     if (this.envKey) {
       this.signing = { kid: this.envKey.kid, key: this.envKey.privateKey };

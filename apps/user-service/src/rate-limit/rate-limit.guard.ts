@@ -1,6 +1,7 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import { ProblemException } from '@ha-shop/service-kit';
+import { normaliseEmail } from '../users/password-policy';
 
 /** Names of the limits, for `@SkipThrottle({ [name]: true })` on routes that don't use one. */
 export const LOGIN_IP = 'login-ip';
@@ -32,5 +33,5 @@ export class RateLimitGuard extends ThrottlerGuard {
 export function loginAccount(context: ExecutionContext): string | undefined {
   const body = context.switchToHttp().getRequest<{ body?: unknown }>().body;
   const email = body && typeof body === 'object' ? (body as { email?: unknown }).email : undefined;
-  return typeof email === 'string' && email.length <= 1000 ? email.trim().toLowerCase() : undefined;
+  return typeof email === 'string' && email.length <= 1000 ? normaliseEmail(email) : undefined;
 }

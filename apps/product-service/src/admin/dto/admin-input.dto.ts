@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -130,7 +130,8 @@ class ProductFieldsDto {
   @Matches(SLUG_PATTERN, { message: 'categorySlug must be a slug' })
   categorySlug: string;
 
-  @ApiPropertyOptional({ enum: PRODUCT_STATUSES, default: 'active' })
+  // A description, not `default`: the update DTO inherits this, and a PATCH without status keeps it.
+  @ApiPropertyOptional({ enum: PRODUCT_STATUSES, description: 'A new product is `active` unless given.' })
   @IsOptionalNotNull()
   @IsIn(PRODUCT_STATUSES)
   status?: ProductStatus;
@@ -155,47 +156,11 @@ export class CreateProductDto extends ProductFieldsDto {
   variants: VariantInputDto[];
 }
 
-export class UpdateProductDto {
-  @ApiPropertyOptional()
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(SLUG_MAX)
-  @Matches(SLUG_PATTERN, { message: 'slug must be lowercase words joined by hyphens' })
-  slug?: string;
-
-  @ApiPropertyOptional()
-  @IsOptionalNotNull()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  name?: string;
-
-  @ApiPropertyOptional()
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(5000)
-  description?: string;
-
-  @ApiPropertyOptional()
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(SLUG_MAX)
-  @Matches(SLUG_PATTERN, { message: 'categorySlug must be a slug' })
-  categorySlug?: string;
-
-  @ApiPropertyOptional({ enum: PRODUCT_STATUSES })
-  @IsOptionalNotNull()
-  @IsIn(PRODUCT_STATUSES)
-  status?: ProductStatus;
-
-  @ApiPropertyOptional({ type: [String], maxItems: MAX_IMAGES })
-  @IsOptionalNotNull()
-  @IsArray()
-  @ArrayMaxSize(MAX_IMAGES)
-  @MaxLength(2000, { each: true })
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { each: true })
-  images?: string[];
-
+/**
+ * Every product field, optional. `skipNullProperties: false` skips only absent fields (like
+ * IsOptionalNotNull), so an explicit null is still validated and rejected.
+ */
+export class UpdateProductDto extends PartialType(ProductFieldsDto, { skipNullProperties: false }) {
   @ApiPropertyOptional({ type: [VariantPatchDto], maxItems: MAX_VARIANTS })
   @IsOptionalNotNull()
   @IsArray()
