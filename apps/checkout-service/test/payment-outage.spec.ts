@@ -6,6 +6,7 @@ import {
   checkoutBody,
   checkoutSql,
   eventually,
+  FAST_WORKER_ENV,
   guestCart,
   paymentSql,
   productSql,
@@ -18,14 +19,11 @@ import {
 
 // Fast worker and a short breaker pause, so recovery is observed within seconds.
 const WORKER_ENV = {
-  PAYMENT_RETRY_INTERVAL_MS: '100',
-  PAYMENT_RETRY_BASE_MS: '200',
-  PAYMENT_RETRY_MAX_BACKOFF_MS: '600',
+  ...FAST_WORKER_ENV,
   CHECKOUT_DEADLINE_MS: '3000',
   // Half of it is the grace a parked order waits past its deadline for payment-service to say
   // whether it was charged; kept short so the deadline test sees the cancellation.
   RESERVATION_TTL_MARGIN_SECONDS: '2',
-  RESILIENCE_CHECKOUT_TO_PAYMENT_BREAKER_HALF_OPEN_AFTER_MS: '500',
 };
 
 describe('payment-service outage', () => {

@@ -9,6 +9,7 @@ import {
   checkoutBody,
   checkoutSql,
   eventually,
+  FAST_WORKER_ENV,
   guestCart,
   paymentSql,
   seedProduct,
@@ -21,12 +22,9 @@ import {
 // A fast worker; a parked row is leased for CHECKOUT_DEADLINE_MS + 5 s, and the reconciliation
 // grace is half the reservation margin (20 s), so "parked past its deadline" is observable.
 const WORKER_ENV = {
-  PAYMENT_RETRY_INTERVAL_MS: '100',
-  PAYMENT_RETRY_BASE_MS: '200',
-  PAYMENT_RETRY_MAX_BACKOFF_MS: '600',
+  ...FAST_WORKER_ENV,
   CHECKOUT_DEADLINE_MS: '1500',
   RESERVATION_TTL_MARGIN_SECONDS: '40',
-  RESILIENCE_CHECKOUT_TO_PAYMENT_BREAKER_HALF_OPEN_AFTER_MS: '500',
 };
 
 describe('reconciling parked payments with payment-service', () => {

@@ -24,6 +24,14 @@ export const CARDS = {
   declined: '4000000000000002',
 } as const;
 
+/** A retry worker that polls every 100 ms with short backoffs, and a payment breaker that half-opens after 0.5 s. */
+export const FAST_WORKER_ENV = {
+  PAYMENT_RETRY_INTERVAL_MS: '100',
+  PAYMENT_RETRY_BASE_MS: '200',
+  PAYMENT_RETRY_MAX_BACKOFF_MS: '600',
+  RESILIENCE_CHECKOUT_TO_PAYMENT_BREAKER_HALF_OPEN_AFTER_MS: '500',
+};
+
 export interface Shop {
   issuer: TestIssuer;
   internalToken: string;

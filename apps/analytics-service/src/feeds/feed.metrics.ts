@@ -1,12 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Gauge, register } from 'prom-client';
-
-function counter(name: string, help: string): Counter<'source'> {
-  return (
-    (register.getSingleMetric(name) as Counter<'source'>) ??
-    new Counter({ name, help, labelNames: ['source'] })
-  );
-}
+import { counter, eventConsumerLagGauge } from '@ha-shop/observability';
 
 /** Consumer-side feed metrics; reused if several services share one process (tests). */
 @Injectable()
@@ -14,17 +7,15 @@ export class FeedMetrics {
   readonly consumed = counter(
     'events_consumed_total',
     'Events applied to the KPI aggregates, by producing service.',
+    ['source'],
   );
   readonly duplicates = counter(
     'events_duplicate_total',
     'Events skipped because they were already applied.',
+    ['source'],
   );
-  readonly pollErrors = counter('event_feed_poll_errors_total', 'Failed polls of a producer feed.');
-  readonly lag =
-    (register.getSingleMetric('event_consumer_lag_events') as Gauge<'source'>) ??
-    new Gauge({
-      name: 'event_consumer_lag_events',
-      help: 'Events published by a producer but not yet applied.',
-      labelNames: ['source'],
-    });
+  readonly pollErrors = counter('event_feed_poll_errors_total', 'Failed polls of a producer feed.', [
+    'source',
+  ]);
+  readonly lag = eventConsumerLagGauge();
 }

@@ -59,7 +59,9 @@ export class CheckoutService {
     }
     let outcome: SagaOutcome;
     try {
-      const resumed = claim.takeover ? await this.resumeTakenOver(claim.orderId, dto, principal) : undefined;
+      const resumed = claim.takeover
+        ? await this.resumeTakenOver(claim.orderId, dto, principal, deadline)
+        : undefined;
       outcome = resumed ?? (await this.startSaga(claim, dto, principal, cartToken, deadline));
     } catch (err) {
       await this.letGo(scope, key, claim.orderId);
@@ -110,13 +112,14 @@ export class CheckoutService {
     orderId: string,
     dto: CheckoutDto,
     principal: Principal | undefined,
+    deadline: number,
   ): Promise<SagaOutcome | undefined> {
     const order = await this.orders.find(orderId);
     if (!order) return undefined;
     if (order.status !== 'PENDING_PAYMENT') return outcomeOf(order);
     return this.saga.resume({
       orderId,
-      deadline: withinRequestDeadline(Date.now() + this.env.CHECKOUT_DEADLINE_MS),
+      deadline,
       buyer: { userId: order.userId, email: order.email },
       actingFor: principal?.userId,
       card: { ...dto.payment.card },

@@ -1,9 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsUrl, Matches, Max, Min, ValidateBy } from 'class-validator';
-import { BaseEnv, envInt as toInt } from '@ha-shop/service-kit';
-
-const toBool = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? true : value === true || value === 'true' || value === '1';
+import { BaseEnv, envBool, envInt as toInt } from '@ha-shop/service-kit';
 
 /** product-service refuses reservations with a longer TTL (POST /internal/inventory/reservations). */
 export const RESERVATION_TTL_CAP_SECONDS = 86_400;
@@ -81,7 +78,7 @@ export class CheckoutEnv extends BaseEnv {
   @Max(30_000)
   CART_PRICE_DEADLINE_MS = 2000;
 
-  @Transform(toBool)
+  @Transform(envBool(true))
   @IsBoolean()
   PAYMENT_RETRY_WORKER_ENABLED = true;
 

@@ -1,9 +1,6 @@
-import { BaseEnv } from '@ha-shop/service-kit';
+import { BaseEnv, envInt as toNumber } from '@ha-shop/service-kit';
 import { Transform } from 'class-transformer';
 import { IsInt, IsNumber, Max, Min } from 'class-validator';
-
-const toNumber = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : Number(value);
 
 /** payment-service settings: the simulated provider's behaviour and idempotency-key lifetimes. */
 export class PaymentEnv extends BaseEnv {
