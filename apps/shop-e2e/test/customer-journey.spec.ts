@@ -89,7 +89,14 @@ describe('customer journey across all five services, HTTP only', () => {
     const kpis = await waitFor(
       async () => {
         const k = (await shop.analytics.get('/analytics/kpis?window=1h')).body;
-        return k.orders.paid === 1 && k.funnel.productViews >= 1 && k.activeUsers >= 1 ? k : undefined;
+        // Each producer's feed is pulled on its own schedule: wait until every feed the
+        // assertions below read from (product views, checkout, payment) has been applied.
+        const settled =
+          k.orders.paid === 1 &&
+          k.funnel.productViews >= 1 &&
+          k.activeUsers >= 1 &&
+          k.paymentSuccessRate !== null;
+        return settled ? k : undefined;
       },
       { what: 'the paid order in the KPIs', timeoutMs: 15_000 },
     );
@@ -112,7 +119,8 @@ describe('customer journey across all five services, HTTP only', () => {
     const k = await waitFor(
       async () => {
         const body = (await shop.analytics.get('/analytics/kpis?window=1h')).body;
-        return body.orders.paymentFailed === 1 ? body : undefined;
+        // The decline reaches analytics through two feeds (checkout's order, payment's attempt).
+        return body.orders.paymentFailed === 1 && body.paymentSuccessRate !== 1 ? body : undefined;
       },
       { what: 'the failed payment in the KPIs', timeoutMs: 15_000 },
     );
