@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { halfDone, readLedger } from './support/consistency';
+import { readLedger, settledProblems } from './support/consistency';
 import {
   Answer,
   call,
@@ -146,13 +146,7 @@ describe('PostgreSQL restart under load', () => {
 
     // No acknowledged order was lost, and both databases agree on every order.
     const acknowledged = seen.filter(placed).map((a) => a.body.order.id as string);
-    let problems: string[] = [];
-    await until(
-      'both databases to agree',
-      async () => (problems = halfDone(await readLedger(shop), { [sku]: STOCK })).length === 0,
-      { timeoutMs: 45_000, intervalMs: 500 },
-    ).catch(() => undefined);
-    expect(problems).toEqual([]);
+    expect(await settledProblems(shop, { [sku]: STOCK })).toEqual([]);
     const stored = new Map((await readLedger(shop)).orders.map((o) => [o.id, o.status]));
     for (const a of seen.filter(placed)) {
       const status = stored.get(a.body.order.id);

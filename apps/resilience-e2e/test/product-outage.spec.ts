@@ -1,7 +1,7 @@
 // checkout-service against a product-service that crashes (SIGKILL) or turns slow (2 s injected
 // latency), with real processes on loopback and the default checkout→product policy.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { halfDone, readLedger } from './support/consistency';
+import { readLedger, settledProblems } from './support/consistency';
 import { CountingProxy, startCountingProxy } from './support/counting-proxy';
 import {
   Answer,
@@ -137,13 +137,7 @@ describe('checkout when product-service fails', () => {
       ).toBeGreaterThanOrEqual(1);
 
       // After the checkout worker and product's sweeper ran: no order is half done.
-      let problems: string[] = [];
-      await until(
-        'both databases to agree',
-        async () => (problems = halfDone(await readLedger(shop), { [sku]: STOCK })).length === 0,
-        { timeoutMs: 45_000, intervalMs: 500 },
-      ).catch(() => undefined);
-      expect(problems).toEqual([]);
+      expect(await settledProblems(shop, { [sku]: STOCK })).toEqual([]);
       const ledger = await readLedger(shop);
       const acknowledged = answers.filter(placed).map((a) => a.body.order.id as string);
       const stored = new Map(ledger.orders.map((o) => [o.id, o.status]));

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { nodePreloadArgs, tracingPreloadPath } from '@ha-shop/observability';
 import { freePort } from '@ha-shop/testkit';
 import { FastifyInstance } from 'fastify';
@@ -7,6 +6,7 @@ import {
   existsSync,
   mkdirSync,
   readdirSync,
+  readFileSync,
   renameSync,
   statSync,
   truncateSync,
@@ -294,13 +294,10 @@ export async function waitReady(
   while (!replicas.every((r) => r.ready)) {
     if (abort()) return;
     if (Date.now() > deadline) {
-      const missing = replicas
-        .filter((r) => !r.ready)
-        .map((r) => `${r.id} (${r.lastExit?.reason ?? r.state})`);
+      const notReady = replicas.filter((r) => !r.ready);
+      const missing = notReady.map((r) => `${r.id} (${r.lastExit?.reason ?? r.state})`);
       // The replicas' own last words say why far better than "crashed (exit code 1)".
-      const logs = replicas
-        .filter((r) => !r.ready)
-        .map((r) => `--- ${r.id} (${r.opts.logFile}):\n${tailOf(r.opts.logFile)}`);
+      const logs = notReady.map((r) => `--- ${r.id} (${r.opts.logFile}):\n${tailOf(r.opts.logFile)}`);
       throw new Error(
         `not ready after ${Math.round(timeoutMs / 1000)} s: ${missing.join(', ')}\n${logs.join('\n')}`,
       );

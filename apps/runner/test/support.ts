@@ -1,4 +1,4 @@
-import { freePort } from '@ha-shop/testkit';
+import { freePort, waitFor } from '@ha-shop/testkit';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -121,16 +121,10 @@ function tail(file: string): string {
 }
 
 /** Polls `check` until it returns a value (not undefined) or the time is up. */
-export async function eventually<T>(
+export function eventually<T>(
   what: string,
   check: () => Promise<T | undefined>,
   timeoutMs = 30_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
+  return waitFor(check, { what, timeoutMs });
 }

@@ -1,5 +1,6 @@
 // The saga's end state, read behind the APIs from both databases: checkout's orders and
 // product-service's reservations and stock must tell the same story.
+import { until } from './load';
 import type { Shop } from './shop';
 
 interface OrderRow {
@@ -86,5 +87,19 @@ export function halfDone(ledger: Ledger, stocked: Record<string, number>): strin
     if (s.sold !== (soldUnits.get(sku) ?? 0))
       problems.push(`${sku}: sold ${s.sold} but paid orders hold ${soldUnits.get(sku) ?? 0}`);
   }
+  return problems;
+}
+
+/**
+ * Waits (up to 45 s, while the workers and sweepers finish) until `halfDone` finds nothing, and
+ * returns what it found last: empty when the databases came to agree.
+ */
+export async function settledProblems(shop: Shop, stocked: Record<string, number>): Promise<string[]> {
+  let problems: string[] = [];
+  await until(
+    'both databases to agree',
+    async () => (problems = halfDone(await readLedger(shop), stocked)).length === 0,
+    { timeoutMs: 45_000, intervalMs: 500 },
+  ).catch(() => undefined);
   return problems;
 }

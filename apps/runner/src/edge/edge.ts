@@ -16,11 +16,11 @@ export function createEdge(opts: EdgeOptions): Promise<FastifyInstance> {
   return createProxyServer({
     attemptTimeoutMs: opts.attemptTimeoutMs,
     resolve: (path) => {
-      if (!path.startsWith('/api/')) return 'not-found';
+      if (!path.startsWith('/api/')) return undefined;
       const upstreamPath = path.slice('/api'.length);
       const service = routeFor(upstreamPath);
       const pool = service && opts.pools.get(service);
-      return pool ? { pool, path: upstreamPath } : 'not-found';
+      return pool ? { pool, path: upstreamPath } : undefined;
     },
     extraRoutes: (app) => {
       app.get('/', async () => ({

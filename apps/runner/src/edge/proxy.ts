@@ -13,7 +13,7 @@ export interface ProxyTarget {
 
 export interface ProxyOptions {
   /** Maps an incoming path (no query) to a pool, or undefined for a 404. */
-  resolve(path: string): ProxyTarget | undefined | 'not-found';
+  resolve(path: string): ProxyTarget | undefined;
   /** Per attempt, for GET/HEAD: past it the request is retried elsewhere (or answered 504). */
   attemptTimeoutMs: number;
   /** Per attempt for other methods, which may legitimately take longer (checkout). */
@@ -69,7 +69,7 @@ export async function createProxyServer(opts: ProxyOptions): Promise<FastifyInst
     handler: (request, reply) => {
       const path = request.url.split('?')[0];
       const target = opts.resolve(path);
-      if (!target || target === 'not-found') {
+      if (!target) {
         return problem(reply, 404, 'not-found', `No public route for ${path}`);
       }
       forward(request, reply, target, opts);

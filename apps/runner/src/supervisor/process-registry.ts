@@ -72,7 +72,7 @@ export class ProcessRegistry {
   }
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -81,7 +81,8 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function cmdline(pid: number): string {
+/** The process's command line, arguments separated by spaces ('' when it is gone). */
+export function cmdline(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
   } catch {
