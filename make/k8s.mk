@@ -7,10 +7,11 @@ K8S_CLI := $(K8S_HARNESS)/dist/cli.js
 
 .PHONY: k8s-tools k8s-up k8s-down k8s-status
 
-k8s-tools: ## Build etcd, kube-*, kubectl, kwok, helm once into ~/.cache/ha-shop/k8s-tools
+k8s-tools: ## Build etcd, kube-*, kubectl, kwok, helm once into ~/.cache/ha-shop/k8s-tools; fetch third-party CRDs
 	@if [ -n "$$HA_SHOP_KUBECONFIG" ] || [ -n "$$HA_SHOP_K8S_BIN_DIR" ]; then \
 	  echo "k8s-tools: using $${HA_SHOP_KUBECONFIG:+the cluster in HA_SHOP_KUBECONFIG}$${HA_SHOP_K8S_BIN_DIR:+binaries in HA_SHOP_K8S_BIN_DIR}; no build"; \
 	else bash scripts/k8s-tools-build.sh; fi
+	@bash scripts/third-party-crds.sh > /dev/null
 
 $(K8S_CLI): $(wildcard $(K8S_HARNESS)/src/*.ts) $(K8S_HARNESS)/tsconfig.lib.json
 	npx tsc -p $(K8S_HARNESS)/tsconfig.lib.json
