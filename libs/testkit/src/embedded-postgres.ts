@@ -24,6 +24,8 @@ export interface LocalPostgresOptions {
   fast?: boolean;
   password?: string;
   onLog?: (line: string) => void;
+  /** Default 400; the shared test server takes more, as two test files of any projects use it at once. */
+  maxConnections?: number;
 }
 
 /** PostgreSQL failed to initialise or start; the message carries the tail of its own output. */
@@ -68,7 +70,7 @@ export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<Lo
   if (!existsSync(join(opts.dataDir, 'PG_VERSION'))) {
     await initdb(opts, password, ids, log).catch((e: unknown) => fail('initdb', e));
   }
-  const flags = ['-c', 'max_connections=400', '-c', 'listen_addresses=127.0.0.1'];
+  const flags = ['-c', `max_connections=${opts.maxConnections ?? 400}`, '-c', 'listen_addresses=127.0.0.1'];
   if (opts.fast) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   const pg = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
@@ -103,7 +105,7 @@ export async function startThrowawayPostgres(
     // within the same millisecond, and two clusters in one folder was the old flake.
     const dataDir = join(tmpdir(), `${prefix}-${process.pid}-${randomBytes(6).toString('hex')}`);
     try {
-      const pg = await startLocalPostgres({ dataDir, fast: true });
+      const pg = await startLocalPostgres({ dataDir, fast: true, maxConnections: 1000 });
       return {
         ...pg,
         dataDir,
