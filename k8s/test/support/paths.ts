@@ -1,0 +1,19 @@
+import { resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(__dirname, '../../..');
+export const CHARTS_DIR = resolve(REPO_ROOT, 'charts');
+export const K8S_DIR = resolve(REPO_ROOT, 'k8s');
+export const ENVIRONMENTS = ['dev', 'staging', 'production'] as const;
+export const SERVICES = [
+  'product-service',
+  'user-service',
+  'checkout-service',
+  'payment-service',
+  'analytics-service',
+] as const;
+/** Every chart in charts/ that this project owns, library first. */
+export const CHARTS = ['ha-shop-lib', ...SERVICES, 'ha-shop'] as const;
+
+export function environmentValues(env: (typeof ENVIRONMENTS)[number]): string {
+  return resolve(K8S_DIR, 'environments', `${env}.yaml`);
+}
