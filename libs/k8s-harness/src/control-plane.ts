@@ -38,6 +38,12 @@ export interface ControlPlane {
   readonly env: NodeJS.ProcessEnv;
   /** Path of a built tool, or its bare name (PATH lookup) when not built. */
   bin(name: 'kubectl' | 'helm'): string;
+  /**
+   * Stops kube-apiserver and starts it again on the same port with the same
+   * etcd, resolving once /readyz answers: clients see their watches and
+   * connections drop, as in a control-plane upgrade. Rejects for an external cluster.
+   */
+  restartApiServer(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -136,6 +142,18 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
       startupMs,
       env: toolEnv(layout.kubeconfig, helmHome, bin),
       bin: (name) => bin.paths[name],
+      restartApiServer: async () => {
+        await procs.restart(apiSpec.name);
+        await waitFor(
+          'kube-apiserver /readyz after restart',
+          async () => ok(await api.request('GET', '/readyz')),
+          {
+            timeoutMs: opts.timeoutMs ?? 120_000,
+            onPoll: alive,
+          },
+        );
+        log(`kube-apiserver restarted`);
+      },
       stop: () =>
         (stopped ??= (async () => {
           await procs.stop();
@@ -166,6 +184,7 @@ function externalCluster(kubeconfigPath: string): ControlPlane {
     startupMs: 0,
     env: toolEnv(kubeconfigPath, helmHome, bin),
     bin: (name) => bin?.paths[name] ?? name,
+    restartApiServer: () => Promise.reject(new Error('cannot restart the API server of an external cluster')),
     stop: async () => rmSync(helmHome, { recursive: true, force: true }),
   };
 }

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 
 export interface Component {
   name: string;
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
   logFile: string;
   child: ChildProcess;
   exited: Promise<number | null>;
@@ -49,6 +52,9 @@ export class ProcessSet {
       const child = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd], env });
       const component: Component = {
         name,
+        command,
+        args,
+        env,
         logFile,
         child,
         exited: new Promise((resolve) => {
@@ -68,6 +74,22 @@ export class ProcessSet {
     } finally {
       closeSync(fd);
     }
+  }
+
+  /**
+   * Stops one component (SIGTERM, SIGKILL after the grace period) and starts
+   * it again with the same command line, as a crashed or upgraded control
+   * plane member would come back.
+   */
+  async restart(name: string, graceMs = 5_000): Promise<Component> {
+    const old = this.components.find((c) => c.name === name && c.exitCode === undefined);
+    if (!old) throw new Error(`no running component ${name}`);
+    signalGroup(old.child.pid, 'SIGTERM');
+    const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs).unref());
+    if ((await Promise.race([old.exited, timer])) === 'timeout') signalGroup(old.child.pid, 'SIGKILL');
+    await old.exited;
+    this.components.splice(this.components.indexOf(old), 1);
+    return this.start(name, old.command, old.args, old.env);
   }
 
   /** Throws with the log tail if any component has died, so waits fail fast. */

@@ -136,6 +136,18 @@ describe('k8s control plane', () => {
     expect(((await read()) as Widget).status?.phase).toBe('Ready');
   });
 
+  it('restarts the API server on its port with the data kept', async () => {
+    if (cp.external) return;
+    await c.core.createNamespacedConfigMap({
+      namespace: ns,
+      body: { metadata: { name: 'kept' }, data: { a: '1' } },
+    });
+    await cp.restartApiServer();
+    const cm = await c.core.readNamespacedConfigMap({ name: 'kept', namespace: ns });
+    expect(cm.data).toEqual({ a: '1' });
+    expect(await tool(cp, 'kubectl', ['get', 'nodes', '-o', 'name'])).toContain('node/');
+  });
+
   it('helm installs a chart and helm uninstall removes it', async () => {
     const chart = join(__dirname, 'fixtures/hello-chart');
     await tool(cp, 'helm', ['install', 'demo', chart, '-n', ns, '--wait', '--timeout', '90s']);
