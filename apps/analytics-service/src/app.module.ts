@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@ha-shop/auth';
 import { DatabaseModule } from '@ha-shop/database';
 import { DependencyHealthDetails, ResilienceModule } from '@ha-shop/resilience';
 import { ServiceCoreModule } from '@ha-shop/service-kit';
@@ -9,8 +10,8 @@ import { ANALYTICS_MIGRATIONS } from './migrations';
 export const SERVICE_NAME = 'analytics-service';
 
 /**
- * analytics-service consumes the other services' event feeds and serves KPIs.
- * It owns no user-facing writes, so it needs no token verification.
+ * analytics-service consumes the other services' event feeds and serves KPIs to admins
+ * (revenue and feed health are not for the public), so it verifies access tokens.
  */
 @Module({})
 export class AppModule {
@@ -29,6 +30,7 @@ export class AppModule {
           entities: [],
           migrations: ANALYTICS_MIGRATIONS,
         }),
+        AuthModule.forRoot(),
         ResilienceModule.forRoot(),
         KpisModule,
       ],

@@ -31,6 +31,7 @@ describe('analytics event delivery', () => {
       AppModule.forRoot(
         testEnv({
           DATABASE_URL: analyticsDb,
+          JWKS_URL: issuer.jwksUrl,
           INTERNAL_TOKEN,
           FEED_SOURCES: `checkout-service=http://127.0.0.1:${producerPort}`,
           FEED_POLL_INTERVAL_MS: '100',
@@ -50,7 +51,7 @@ describe('analytics event delivery', () => {
   });
 
   const kpis = async (svc: RunningService) =>
-    (await apiClient(svc.url).get('/analytics/kpis?window=1h')).body;
+    (await apiClient(svc.url).get('/analytics/kpis?window=1h', { token: await issuer.adminToken() })).body;
   const appliedCount = async () =>
     Number((await sql(analyticsDb, 'SELECT count(*)::int AS n FROM processed_event'))[0].n);
 
@@ -176,12 +177,22 @@ describe('analytics event delivery', () => {
     expect(k.orders.placed).toBe(63);
   });
 
+  it('shows KPIs (revenue, feed errors) to admins only', async () => {
+    const api = apiClient(analytics[0].url);
+    expectProblem(await api.get('/analytics/kpis?window=1h'), 401);
+    expectProblem(await api.get('/analytics/kpis?window=1h', { token: await issuer.token() }), 403);
+    const admin = await api.get('/analytics/kpis?window=1h', { token: await issuer.adminToken() });
+    expect(admin.status).toBe(200);
+    expect(admin.body.revenue).toBeDefined();
+  });
+
   it('refuses the feed without the internal token and bad KPI queries', async () => {
     const feed = await apiClient(producer.service.url).get('/events?after=0');
     expectProblem(feed, 403);
     const api = apiClient(analytics[0].url);
-    expectProblem(await api.get('/analytics/kpis?window=3y'), 400);
-    expectProblem(await api.get('/analytics/kpis?window=1h&extra=1'), 400);
+    const token = await issuer.adminToken();
+    expectProblem(await api.get('/analytics/kpis?window=3y', { token }), 400);
+    expectProblem(await api.get('/analytics/kpis?window=1h&extra=1', { token }), 400);
     const bad = await apiClient(producer.service.url).get('/events?after=-1&limit=5000', {
       headers: { 'x-internal-token': INTERNAL_TOKEN },
     });

@@ -44,6 +44,7 @@ describe('analytics killed mid-stream', () => {
         PORT: String(port),
         LOG_LEVEL: 'warn',
         DATABASE_URL: analyticsDb,
+        JWKS_URL: issuer.jwksUrl,
         INTERNAL_TOKEN,
         FEED_SOURCES: `checkout-service=${producer.service.url}`,
         FEED_POLL_INTERVAL_MS: '50',

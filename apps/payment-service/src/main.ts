@@ -3,7 +3,7 @@ import { runServiceProcess } from '@ha-shop/service-kit';
 import { AppModule } from './app.module';
 import { SERVICE_NAME } from './schema';
 
-void runServiceProcess(AppModule.forRoot(process.env), {
+void runServiceProcess(() => AppModule.forRoot(process.env), {
   name: SERVICE_NAME,
   description: 'Simulated payment provider with Stripe-like idempotency (internal)',
 });

@@ -1,34 +1,44 @@
 import { freePort } from '@ha-shop/testkit';
 import { FastifyInstance } from 'fastify';
-import { createServer, Server } from 'node:http';
+import { createServer, IncomingHttpHeaders, request as httpRequest, Server } from 'node:http';
 import { Socket } from 'node:net';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEdge } from '../src/edge/edge';
+import { classifyAttemptError } from '../src/edge/forwarded-headers';
 import { EventLog } from '../src/event-log';
 import { routeFor, ServiceName } from '../src/services';
 import { Replica } from '../src/supervisor/replica';
 import { ServicePool } from '../src/supervisor/service-pool';
 
-type Behaviour = 'ok' | 'reset' | 'hang' | 'closing';
+type Behaviour = 'ok' | 'reset' | 'hang' | 'closing' | 'error' | 'unavailable';
 
 /** A stand-in replica: a real HTTP server whose behaviour the test switches. */
 class FakeUpstream {
   behaviour: Behaviour = 'ok';
   hits = 0;
   bodies: string[] = [];
+  /** Request headers as each upstream received them, in arrival order across all upstreams. */
+  static received: IncomingHttpHeaders[] = [];
   private readonly sockets = new Set<Socket>();
   readonly server: Server;
 
   constructor(readonly name: string) {
     this.server = createServer((req, res) => {
       this.hits += 1;
+      FakeUpstream.received.push(req.headers);
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
         this.bodies.push(body);
         if (this.behaviour === 'reset') return req.socket.destroy();
         if (this.behaviour === 'hang') return;
+        if (this.behaviour === 'error' || this.behaviour === 'unavailable') {
+          // A broken replica (500), or one whose own dependency is out (503 + Retry-After).
+          const status = this.behaviour === 'error' ? 500 : 503;
+          res.writeHead(status, { 'content-type': 'application/problem+json', 'retry-after': '1' });
+          return res.end(JSON.stringify({ status }));
+        }
         if (this.behaviour === 'closing') {
           res.writeHead(503, { connection: 'close', 'content-type': 'application/json' });
           return res.end('{"statusCode":503}');
@@ -216,5 +226,134 @@ describe('edge proxy (fake upstreams)', () => {
     } finally {
       ra.state = rb.state = 'running';
     }
+  });
+
+  /** node:http, not undici: undici itself refuses to send the headers these tests are about. */
+  const rawCall = (method: string, path: string, headers: Record<string, string>, body?: string) =>
+    new Promise<{ status: number; text: string; headers: IncomingHttpHeaders }>((resolve, reject) => {
+      const req = httpRequest(base + path, { method, headers, agent: false }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text, headers: res.headers }));
+      });
+      req.on('error', reject);
+      req.setTimeout(10_000, () => req.destroy(new Error('no answer')));
+      if (body !== undefined && headers.expect) {
+        // As curl does for bodies over 1 KB: headers first, the body once the server says continue.
+        req.on('continue', () => req.end(body));
+        req.flushHeaders();
+      } else {
+        req.end(body);
+      }
+    });
+  const ejected = () => [ra, rb].filter((r) => r.ejected).map((r) => r.id);
+
+  it('strips hop-by-hop headers, so no client header can fail an attempt or eject a replica', async () => {
+    const from = FakeUpstream.received.length;
+    const hopByHop = {
+      'keep-alive': 'timeout=5, max=100',
+      upgrade: 'h2c',
+      te: 'trailers',
+      'proxy-connection': 'keep-alive',
+      connection: 'keep-alive, x-client-hop',
+      'x-client-hop': 'only for the edge',
+    };
+    for (let i = 0; i < 8; i++) {
+      const res = await rawCall('GET', '/api/products', hopByHop);
+      expect(res.status, res.text).toBe(200);
+    }
+    const body = JSON.stringify({ note: 'x'.repeat(2048) });
+    for (let i = 0; i < 4; i++) {
+      const res = await rawCall(
+        'POST',
+        '/api/products',
+        { 'content-type': 'application/json', 'content-length': String(body.length), expect: '100-continue' },
+        body,
+      );
+      expect(res.status, res.text).toBe(200);
+    }
+    expect(ejected()).toEqual([]);
+    const seen = FakeUpstream.received.slice(from);
+    expect(seen).toHaveLength(12);
+    for (const headers of seen) {
+      // undici sets its own Connection for its own connection to the replica; the client's never arrives.
+      expect(headers.connection ?? '').not.toContain('x-client-hop');
+      for (const name of [...Object.keys(hopByHop), 'expect']) {
+        if (name !== 'connection') expect(headers[name], name).toBeUndefined();
+      }
+    }
+    expect([...a.bodies, ...b.bodies]).toContain(body);
+  });
+
+  it('drops internal headers a public client sends, and replaces the forwarding ones', async () => {
+    const from = FakeUpstream.received.length;
+    const res = await call('GET', '/api/products', {
+      'x-on-behalf-of': 'someone-else',
+      'x-internal-token': 'guess',
+      'x-fault-secret': 'guess',
+      'x-request-deadline': '1',
+      forwarded: 'for=6.6.6.6',
+      'x-real-ip': '6.6.6.6',
+      'x-forwarded-host': 'evil.example',
+    });
+    expect(res.status).toBe(200);
+    const [headers] = FakeUpstream.received.slice(from);
+    for (const name of [
+      'x-on-behalf-of',
+      'x-internal-token',
+      'x-fault-secret',
+      'x-request-deadline',
+      'forwarded',
+      'x-real-ip',
+    ])
+      expect(headers[name], name).toBeUndefined();
+    expect(headers['x-forwarded-for']).toBe('127.0.0.1');
+    expect(headers['x-forwarded-host']).not.toBe('evil.example');
+  });
+
+  it('counts 5xx answers towards ejection, but not a 503 the replica chose to send', async () => {
+    a.behaviour = b.behaviour = 'unavailable';
+    for (let i = 0; i < 8; i++) expect((await call('GET', '/api/products')).status).toBe(503);
+    expect(ejected()).toEqual([]);
+    a.behaviour = 'error';
+    b.behaviour = 'ok';
+    for (let i = 0; i < 8 && !ra.ejected; i++) await call('GET', '/api/products');
+    expect(ejected()).toEqual(['product-service-1']);
+  });
+
+  it('answers problem+json for what the edge refuses itself: oversized headers, bodies, unknown methods', async () => {
+    const big = await rawCall('GET', '/api/products', { 'x-padding': 'p'.repeat(20_000) });
+    expect(big.status).toBe(431);
+    expect(big.headers['content-type']).toBe('application/problem+json');
+    const huge = await call(
+      'POST',
+      '/api/products',
+      { 'content-type': 'application/json' },
+      'x'.repeat(1_100_000),
+    );
+    expect(huge.status).toBe(413);
+    expect(huge.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const odd = await rawCall('PROPFIND', '/api/products', {});
+    expect(odd.status).toBe(404);
+    expect(odd.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(ejected()).toEqual([]);
+  });
+
+  it('tells a request undici refuses (the same on every replica) from a replica failure', () => {
+    const refused = classifyAttemptError({
+      code: 'FST_REPLY_FROM_INTERNAL_SERVER_ERROR',
+      cause: { code: 'UND_ERR_NOT_SUPPORTED' },
+    });
+    expect(refused).toMatchObject({ kind: 'request', status: 400 });
+    expect(classifyAttemptError({ code: 'ECONNRESET', cause: { code: 'ECONNRESET' } })).toMatchObject({
+      kind: 'replica',
+      timedOut: false,
+    });
+    expect(
+      classifyAttemptError({
+        code: 'FST_REPLY_FROM_GATEWAY_TIMEOUT',
+        cause: { code: 'UND_ERR_HEADERS_TIMEOUT' },
+      }),
+    ).toMatchObject({ kind: 'replica', timedOut: true });
   });
 });

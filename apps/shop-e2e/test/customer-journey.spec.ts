@@ -88,7 +88,7 @@ describe('customer journey across all five services, HTTP only', () => {
 
     const kpis = await waitFor(
       async () => {
-        const k = (await shop.analytics.get('/analytics/kpis?window=1h')).body;
+        const k = (await shop.analytics.get('/analytics/kpis?window=1h', { token: adminToken })).body;
         // Each producer's feed is pulled on its own schedule: wait until every feed the
         // assertions below read from (product views, checkout, payment) has been applied.
         const settled =
@@ -118,7 +118,7 @@ describe('customer journey across all five services, HTTP only', () => {
     expect(await stock()).toEqual(before);
     const k = await waitFor(
       async () => {
-        const body = (await shop.analytics.get('/analytics/kpis?window=1h')).body;
+        const body = (await shop.analytics.get('/analytics/kpis?window=1h', { token: adminToken })).body;
         // The decline reaches analytics through two feeds (checkout's order, payment's attempt).
         return body.orders.paymentFailed === 1 && body.paymentSuccessRate !== 1 ? body : undefined;
       },

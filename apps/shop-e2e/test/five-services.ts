@@ -18,6 +18,11 @@ export interface FiveServices {
   checkout: ApiClient;
   analytics: ApiClient;
   admin: { email: string; password: string };
+  /** Each service's own address (an edge in front of them routes here). */
+  urls: Record<
+    'user-service' | 'product-service' | 'checkout-service' | 'payment-service' | 'analytics-service',
+    string
+  >;
   close(): Promise<void>;
 }
 
@@ -63,6 +68,7 @@ export async function startFiveServices(): Promise<FiveServices> {
     AnalyticsApp.forRoot(
       testEnv({
         ...internal,
+        ...jwks,
         DATABASE_URL: analyticsDb,
         FEED_SOURCES: feeds.join(','),
         FEED_POLL_INTERVAL_MS: '100',
@@ -81,6 +87,13 @@ export async function startFiveServices(): Promise<FiveServices> {
     checkout: apiClient(checkout.url),
     analytics: apiClient(analytics.url),
     admin,
+    urls: {
+      'user-service': user.url,
+      'product-service': product.url,
+      'checkout-service': checkout.url,
+      'payment-service': payment.url,
+      'analytics-service': analytics.url,
+    },
     async close() {
       for (const svc of started.reverse()) await svc.shutdown().catch(() => undefined);
     },

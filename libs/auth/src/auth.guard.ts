@@ -64,9 +64,12 @@ export class AuthGuard implements CanActivate {
 
   private checkInternal(request: AuthRequest): boolean {
     const expected = this.env.INTERNAL_TOKEN;
-    if (!expected) return true;
+    // Production never starts without the token (see BaseEnv); outside it, an unset token is a
+    // warned-about development convenience.
+    if (!expected && this.env.NODE_ENV !== 'production') return true;
     const given = request.headers[INTERNAL_TOKEN_HEADER];
     const ok =
+      expected !== undefined &&
       typeof given === 'string' &&
       given.length === expected.length &&
       timingSafeEqual(Buffer.from(given), Buffer.from(expected));

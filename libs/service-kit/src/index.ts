@@ -1,5 +1,6 @@
 export { BaseEnv, validateEnv, EnvValidationError, envInt, envBool } from './config/env';
 export { ServiceConfigModule } from './config/service-config.module';
+export { RequiredInProduction, missingProductionSecrets } from './config/required-in-production';
 export {
   ProblemException,
   ServiceUnavailableProblem,

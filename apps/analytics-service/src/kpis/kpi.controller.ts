@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '@ha-shop/auth';
 import { IsIn, IsOptional } from 'class-validator';
 import { FeedPuller, FeedStatus } from '../feeds/feed-puller.service';
 import { KPI_WINDOWS, KpiService, Kpis, KpiWindow } from './kpi.service';
@@ -19,8 +20,10 @@ export class KpiController {
     private readonly feeds: FeedPuller,
   ) {}
 
-  /** Aggregate business figures only; no per-customer data, so no sign-in needed. */
+  /** Aggregate figures, but revenue and feed errors are the business's own: admins only. */
   @Get('kpis')
+  @AdminOnly()
+  @ApiBearerAuth()
   async get(@Query() query: KpiQueryDto): Promise<Kpis & { feeds: FeedStatus[] }> {
     return { ...(await this.kpis.compute(query.window ?? '1h')), feeds: this.feeds.statuses() };
   }

@@ -6,7 +6,8 @@ export interface CardDetails {
   number: string;
   expMonth: number;
   expYear: number;
-  cvc: string;
+  /** Only in memory for the request's own attempt; a sealed (parked) card never has it. */
+  cvc?: string;
 }
 
 export interface SealedCard {
@@ -18,7 +19,8 @@ export interface SealedCard {
 
 /**
  * Encrypts the card of an order whose charge is parked (payment-service unreachable), so
- * the retry worker can charge it later. AES-256-GCM with the order id as associated data:
+ * the retry worker can charge it later, without the CVC (PCI DSS 3.3.1: never stored after
+ * authorisation; the retry is a merchant-initiated charge of a stored card). AES-256-GCM with the order id as associated data:
  * a row copied onto another order does not decrypt. The key comes from PAYMENT_DATA_KEY;
  * `keyId` (a hash prefix of the key) lets a replica skip rows it cannot open.
  */
@@ -33,8 +35,9 @@ export class CardVault {
       this.key = decodeKey(env.PAYMENT_DATA_KEY);
     } else {
       this.key = randomBytes(32);
+      // Only reachable outside production: CheckoutEnv refuses to start there without the key.
       this.logger.warn(
-        'PAYMENT_DATA_KEY is not set: using a per-process key, so payments parked during an outage cannot survive a restart',
+        'INSECURE: PAYMENT_DATA_KEY is not set: using a per-process key, so payments parked during an outage cannot survive a restart',
       );
     }
     this.keyId = createHash('sha256').update(this.key).digest('hex').slice(0, 16);
@@ -44,15 +47,17 @@ export class CardVault {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.from(orderId));
-    const plain = Buffer.from(JSON.stringify(card));
+    const stored: CardDetails = { number: card.number, expMonth: card.expMonth, expYear: card.expYear };
+    const plain = Buffer.from(JSON.stringify(stored));
     const ciphertext = Buffer.concat([cipher.update(plain), cipher.final()]);
     plain.fill(0);
     return { keyId: this.keyId, iv, tag: cipher.getAuthTag(), ciphertext };
   }
 
-  /** Undefined when the row was sealed with another key (another replica's, or before a restart). */
-  open(orderId: string, sealed: SealedCard): CardDetails | undefined {
-    if (sealed.keyId !== this.keyId) return undefined;
+  /** Undefined when no card is stored, or it was sealed with another key (another replica's, or before a restart). */
+  open(orderId: string, sealed: Partial<Record<keyof SealedCard, unknown>>): CardDetails | undefined {
+    if (sealed.keyId !== this.keyId || !(sealed.iv instanceof Buffer)) return undefined;
+    if (!(sealed.tag instanceof Buffer) || !(sealed.ciphertext instanceof Buffer)) return undefined;
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key, sealed.iv);
       decipher.setAAD(Buffer.from(orderId));

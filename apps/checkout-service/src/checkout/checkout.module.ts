@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CartsModule } from '../carts/carts.module';
 import { ClientsModule } from '../clients/clients.module';
 import { OrdersModule } from '../orders/orders.module';
+import { CancelledChargeSweeper } from '../orders/cancelled-charge.sweeper';
 import { PaymentRetryWorker } from '../orders/payment-retry.worker';
 import { CardVault } from './card-vault';
 import { CheckoutController } from './checkout.controller';
@@ -13,6 +14,13 @@ import { IdempotencyService } from './idempotency.service';
   imports: [ClientsModule, CartsModule, OrdersModule],
   controllers: [CheckoutController],
   // The retry worker lives with the orders it finishes but resumes this module's saga, so it is registered here.
-  providers: [CardVault, CheckoutSaga, IdempotencyService, CheckoutService, PaymentRetryWorker],
+  providers: [
+    CardVault,
+    CheckoutSaga,
+    IdempotencyService,
+    CheckoutService,
+    CancelledChargeSweeper,
+    PaymentRetryWorker,
+  ],
 })
 export class CheckoutModule {}

@@ -205,7 +205,6 @@ export class CheckoutSaga {
   private async createOrder(ctx: CheckoutContext): Promise<'next' | SagaOutcome> {
     const { row: cart } = ctx.cart!;
     const priced = ctx.priced!;
-    const sealed = this.vault.seal(ctx.orderId, ctx.card!);
     const inRequestMs = Math.max(0, ctx.deadline - Date.now());
     const { order, created } = await this.ds.transaction(async (m) => {
       const existing = await this.orders.findForUpdate(m, ctx.orderId);
@@ -236,15 +235,12 @@ export class CheckoutSaga {
         reservationKey: reservationKeyFor(ctx.orderId),
         paymentKey: paymentKeyFor(ctx.orderId),
       });
+      // The retry schedule only: the card is stored (sealed, without CVC) if the charge gets parked.
       await m.query(
-        `INSERT INTO pending_payment (order_id, key_id, iv, tag, ciphertext, next_attempt_at, deadline_at)
-         VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6), now() + make_interval(secs => $7))`,
+        `INSERT INTO pending_payment (order_id, next_attempt_at, deadline_at)
+         VALUES ($1, now() + make_interval(secs => $2), now() + make_interval(secs => $3))`,
         [
           ctx.orderId,
-          sealed.keyId,
-          sealed.iv,
-          sealed.tag,
-          sealed.ciphertext,
           // The worker leaves the order alone while this request may still be charging it.
           (inRequestMs + this.env.PAYMENT_RETRY_BASE_MS) / 1000,
           this.env.PAYMENT_RETRY_DEADLINE_MS / 1000,
@@ -311,18 +307,35 @@ export class CheckoutSaga {
     ctx.charge = outcome;
     if (outcome.outcome === 'authorised') return 'next';
     if (outcome.outcome === 'declined') throw new SagaAbort('declined');
-    await this.park(order.id, outcome.reason);
+    await this.park(order.id, outcome.reason, ctx.card);
+    // The first attempt is made: from here on the card is the stored one, without its CVC.
+    if (ctx.card) delete ctx.card.cvc;
     return { kind: 'parked', order };
   }
 
-  /** Schedules the next attempt: exponential backoff on the attempts so far, with jitter, capped. */
-  private async park(orderId: string, reason: string): Promise<void> {
+  /**
+   * Schedules the next attempt (exponential backoff on the attempts so far, with jitter, capped)
+   * and keeps the card for it, sealed and without the CVC; a card already stored is kept.
+   */
+  private async park(orderId: string, reason: string, card: CheckoutContext['card']): Promise<void> {
+    const sealed = card ? this.vault.seal(orderId, card) : undefined;
     await this.ds.query(
       `UPDATE pending_payment SET last_error = $2,
               next_attempt_at = now() + make_interval(secs =>
-                least($4::float8, $3::float8 * power(2, least(attempts, 30))) * (0.5 + random() / 2) / 1000)
+                least($4::float8, $3::float8 * power(2, least(attempts, 30))) * (0.5 + random() / 2) / 1000),
+              key_id = coalesce($5, key_id), iv = coalesce($6, iv), tag = coalesce($7, tag),
+              ciphertext = coalesce($8, ciphertext)
         WHERE order_id = $1`,
-      [orderId, reason.slice(0, 200), this.env.PAYMENT_RETRY_BASE_MS, this.env.PAYMENT_RETRY_MAX_BACKOFF_MS],
+      [
+        orderId,
+        reason.slice(0, 200),
+        this.env.PAYMENT_RETRY_BASE_MS,
+        this.env.PAYMENT_RETRY_MAX_BACKOFF_MS,
+        sealed?.keyId ?? null,
+        sealed?.iv ?? null,
+        sealed?.tag ?? null,
+        sealed?.ciphertext ?? null,
+      ],
     );
     this.logger.warn({ orderId, reason }, 'payment parked; the retry worker will charge later');
   }

@@ -3,10 +3,16 @@ import { Principal } from '@ha-shop/auth';
 import { OutboxService } from '@ha-shop/events';
 import { businessMetrics } from '@ha-shop/observability';
 import { DependencyUnavailableError, isDependencyUnavailable } from '@ha-shop/resilience';
-import { ProblemException, ServiceUnavailableProblem, withinRequestDeadline } from '@ha-shop/service-kit';
+import {
+  mapError,
+  ProblemException,
+  ServiceUnavailableProblem,
+  withinRequestDeadline,
+} from '@ha-shop/service-kit';
 import { DataSource } from 'typeorm';
 import { canAccessCart, cartNotFound } from '../carts/cart-access';
 import { CartItemRow, CartRepository, CartRow } from '../carts/cart.repository';
+import { UnexpectedDependencyResponse } from '../clients/unexpected-response';
 import { CheckoutEnv } from '../config/checkout.env';
 import { OrderRepository } from '../orders/order.repository';
 import { OrderView, toOrderView } from '../orders/order.view';
@@ -64,11 +70,16 @@ export class CheckoutService {
         : undefined;
       outcome = resumed ?? (await this.startSaga(claim, dto, principal, cartToken, deadline));
     } catch (err) {
-      await this.letGo(scope, key, claim.orderId);
-      throw toProblem(err);
+      await this.letGo(scope, key, claim.orderId, claim.lockToken);
+      throw toProblem(err, this.logger);
     }
     const response = toResponse(outcome);
-    await this.idempotency.complete(scope, key, response.status, response.body);
+    if (!(await this.idempotency.complete(scope, key, claim.lockToken, response.status, response.body))) {
+      // Our lease ran out and a retry took the key over; it answers for the same order.
+      this.logger.warn(
+        `idempotency key of order ${claim.orderId} was taken over; its new holder records the response`,
+      );
+    }
     return { ...response, replayed: false };
   }
 
@@ -174,10 +185,10 @@ export class CheckoutService {
   }
 
   /** A failure before any order exists releases the key, so the client may fix the cart and retry with it. */
-  private async letGo(scope: string, key: string, orderId: string): Promise<void> {
+  private async letGo(scope: string, key: string, orderId: string, lockToken: string): Promise<void> {
     try {
       const [order] = (await this.ds.query('SELECT 1 FROM orders WHERE id = $1', [orderId])) as unknown[];
-      if (!order) await this.idempotency.abandon(scope, key);
+      if (!order) await this.idempotency.abandon(scope, key, lockToken);
       // With an order, the key stays in progress: after its lease a retry takes over and resumes that order.
     } catch (err) {
       this.logger.warn({ err }, 'could not release an idempotency key; it frees itself when its lease ends');
@@ -205,11 +216,27 @@ function toResponse(outcome: SagaOutcome): Omit<CheckoutResponse, 'replayed'> {
   return { status: 201, body: { order } };
 }
 
-/** Dependency outages become 503 + Retry-After (also when the deadline ran out); saga refusals their problem. */
-function toProblem(err: unknown): unknown {
+/**
+ * Dependency outages become 503 + Retry-After (also when the deadline ran out); saga refusals
+ * their problem. Whatever else failed inside the checkout (an answer from a dependency that cannot
+ * be used, something unforeseen) is a 503 too: the client retries with the same Idempotency-Key,
+ * which is safe, while a 500 says "do not bother". Client errors keep their 4xx.
+ */
+function toProblem(err: unknown, logger: Logger): unknown {
   if (err instanceof SagaAbort && err.problem) return err.problem;
   if (isDependencyUnavailable(err)) return unavailable(err);
-  return err;
+  if (err instanceof UnexpectedDependencyResponse) {
+    logger.error({ err }, 'checkout failed on an unusable answer from a dependency');
+    const service = err.service.replace(/-service$/, '');
+    return new ServiceUnavailableProblem(
+      `Checkout is unavailable right now (${service} answered unexpectedly); retry shortly.`,
+      2,
+      { dependency: service, reason: 'unexpected-response' },
+    );
+  }
+  if (mapError(err).problem.status !== 500) return err;
+  logger.error({ err }, 'checkout failed unexpectedly');
+  return new ServiceUnavailableProblem('Checkout could not be completed right now; retry shortly.', 2);
 }
 
 function unavailable(err: DependencyUnavailableError): ProblemException {

@@ -6,8 +6,12 @@ import { DataSource } from 'typeorm';
 import { CheckoutEnv } from '../config/checkout.env';
 
 export type Claim =
-  /** This request processes the key. `orderId` is fixed per key, so a takeover resumes the same order. */
-  { kind: 'owner'; orderId: string; takeover: boolean } | { kind: 'replay'; status: number; body: unknown };
+  /**
+   * This request processes the key. `orderId` is fixed per key, so a takeover resumes the same
+   * order; `lockToken` fences this claim: completing or releasing the record needs it.
+   */
+  | { kind: 'owner'; orderId: string; takeover: boolean; lockToken: string }
+  | { kind: 'replay'; status: number; body: unknown };
 
 const VALID_KEY = /^[\x21-\x7e]{1,200}$/;
 
@@ -66,14 +70,15 @@ export class IdempotencyService {
   async claim(scope: string, key: string, requestFingerprint: string): Promise<Claim> {
     const waitUntil = Date.now() + this.env.IDEMPOTENCY_WAIT_MS;
     for (;;) {
+      const lockToken = randomUUID();
       const inserted: Array<{ orderId: string }> = await this.ds.query(
-        `INSERT INTO idempotency_record (key, scope, fingerprint, status, order_id, locked_until)
-         VALUES ($1, $2, $3, 'in_progress', $4, now() + make_interval(secs => $5))
+        `INSERT INTO idempotency_record (key, scope, fingerprint, status, order_id, locked_until, lock_token)
+         VALUES ($1, $2, $3, 'in_progress', $4, now() + make_interval(secs => $5), $6)
          ON CONFLICT (scope, key) DO NOTHING
          RETURNING order_id AS "orderId"`,
-        [key, scope, requestFingerprint, randomUUID(), this.leaseMs / 1000],
+        [key, scope, requestFingerprint, randomUUID(), this.leaseMs / 1000, lockToken],
       );
-      if (inserted[0]) return { kind: 'owner', orderId: inserted[0].orderId, takeover: false };
+      if (inserted[0]) return { kind: 'owner', orderId: inserted[0].orderId, takeover: false, lockToken };
 
       const [existing]: Array<{
         fingerprint: string;
@@ -97,12 +102,13 @@ export class IdempotencyService {
           return { kind: 'replay', status: existing.responseStatus!, body: existing.responseBody };
         }
         const [taken]: [Array<{ orderId: string }>, number] = await this.ds.query(
-          `UPDATE idempotency_record SET locked_until = now() + make_interval(secs => $3), updated_at = now()
+          `UPDATE idempotency_record
+              SET locked_until = now() + make_interval(secs => $3), lock_token = $4, updated_at = now()
             WHERE scope = $1 AND key = $2 AND status = 'in_progress' AND locked_until < now()
             RETURNING order_id AS "orderId"`,
-          [scope, key, this.leaseMs / 1000],
+          [scope, key, this.leaseMs / 1000, lockToken],
         );
-        if (taken[0]) return { kind: 'owner', orderId: taken[0].orderId, takeover: true };
+        if (taken[0]) return { kind: 'owner', orderId: taken[0].orderId, takeover: true, lockToken };
       }
       // Absent means the owner failed before creating an order and let go: loop and claim it.
       if (existing && Date.now() >= waitUntil) {
@@ -118,19 +124,31 @@ export class IdempotencyService {
     }
   }
 
-  async complete(scope: string, key: string, status: number, body: unknown): Promise<void> {
-    await this.ds.query(
-      `UPDATE idempotency_record SET status = 'completed', response_status = $3, response_body = $4::jsonb, updated_at = now()
-        WHERE scope = $1 AND key = $2 AND status = 'in_progress'`,
-      [scope, key, status, JSON.stringify(body)],
+  /**
+   * Stores the response, if this claim still holds the key. False when the lease ran out and a
+   * retry took over: that retry now owns the record and stores its own (same order) response.
+   */
+  async complete(
+    scope: string,
+    key: string,
+    lockToken: string,
+    status: number,
+    body: unknown,
+  ): Promise<boolean> {
+    const [, affected]: [unknown[], number] = await this.ds.query(
+      `UPDATE idempotency_record SET status = 'completed', response_status = $4, response_body = $5::jsonb, updated_at = now()
+        WHERE scope = $1 AND key = $2 AND status = 'in_progress' AND lock_token = $3`,
+      [scope, key, lockToken, status, JSON.stringify(body)],
     );
+    return affected > 0;
   }
 
-  /** Lets go of a key whose request failed before creating an order. */
-  async abandon(scope: string, key: string): Promise<void> {
-    await this.ds.query(
-      `DELETE FROM idempotency_record WHERE scope = $1 AND key = $2 AND status = 'in_progress'`,
-      [scope, key],
+  /** Lets go of a key whose request failed before creating an order, if this claim still holds it. */
+  async abandon(scope: string, key: string, lockToken: string): Promise<boolean> {
+    const [, affected]: [unknown[], number] = await this.ds.query(
+      `DELETE FROM idempotency_record WHERE scope = $1 AND key = $2 AND status = 'in_progress' AND lock_token = $3`,
+      [scope, key, lockToken],
     );
+    return affected > 0;
   }
 }

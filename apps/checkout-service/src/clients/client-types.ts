@@ -37,7 +37,7 @@ export interface ChargeRequest {
   orderId: string;
   amount: number;
   currency: string;
-  card: { number: string; expMonth: number; expYear: number; cvc: string };
+  card: { number: string; expMonth: number; expYear: number; cvc?: string };
   customerId?: string;
 }
 

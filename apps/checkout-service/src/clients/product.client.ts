@@ -65,7 +65,8 @@ export class ProductClient {
         idempotent: true,
         deadline,
       });
-      if (res.status !== 200) throw unexpectedResponse('product-service', 'POST /internal/prices', res);
+      if (res.status !== 200 || !Array.isArray(res.body?.items) || !Array.isArray(res.body?.missing))
+        throw unexpectedResponse('product-service', 'POST /internal/prices', res);
       for (const item of res.body.items) {
         bySku.set(item.sku, {
           sku: item.sku,
@@ -97,9 +98,9 @@ export class ProductClient {
       idempotent: true,
       deadline: withinRequestDeadline(deadline),
     });
-    if (res.status === 200 || res.status === 201) {
+    if ((res.status === 200 || res.status === 201) && typeof res.body?.status === 'string') {
       // A replay answers the reservation as it is now: released or expired meanwhile, it holds no stock.
-      if (res.body?.status === 'reserved') return { outcome: 'reserved' };
+      if (res.body.status === 'reserved') return { outcome: 'reserved' };
       return {
         outcome: 'conflict',
         detail: `The stock reservation of this checkout is ${res.body?.status ?? 'gone'}; retry the checkout.`,

@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsUrl, Matches, Max, Min, ValidateBy } from 'class-validator';
-import { BaseEnv, envBool, envInt as toInt } from '@ha-shop/service-kit';
+import { IsBoolean, IsInt, IsUrl, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { BaseEnv, envBool, envInt as toInt, RequiredInProduction } from '@ha-shop/service-kit';
 
 /** product-service refuses reservations with a longer TTL (POST /internal/inventory/reservations). */
 export const RESERVATION_TTL_CAP_SECONDS = 86_400;
@@ -55,10 +55,12 @@ export class CheckoutEnv extends BaseEnv {
 
   /**
    * 32-byte key (base64 or 64 hex digits) that encrypts the card of an order parked while
-   * payment-service is out. Without it each process makes its own, so parked payments
-   * cannot survive a restart (they are then cancelled at their deadline).
+   * payment-service is out. Required in production; elsewhere, without it, each process makes
+   * its own, so parked payments cannot survive a restart (they are then cancelled at their deadline).
    */
-  @IsOptional()
+  @RequiredInProduction(
+    'without it each process would make its own card-encryption key, and payments parked on one replica could not be charged by another or after a restart',
+  )
   @Matches(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, {
     message: 'PAYMENT_DATA_KEY must be 32 bytes as base64 or hex',
   })

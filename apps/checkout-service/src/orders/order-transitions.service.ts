@@ -3,6 +3,7 @@ import { OutboxService } from '@ha-shop/events';
 import { businessMetrics } from '@ha-shop/observability';
 import { ProblemException } from '@ha-shop/service-kit';
 import { DataSource } from 'typeorm';
+import { CheckoutEnv } from '../config/checkout.env';
 import { ORDER_COLUMNS, OrderRepository, OrderRow } from './order.repository';
 import {
   checkTransition,
@@ -28,6 +29,7 @@ export class OrderTransitions {
     private readonly ds: DataSource,
     private readonly orders: OrderRepository,
     private readonly outbox: OutboxService,
+    private readonly env: CheckoutEnv,
   ) {}
 
   /** For the saga and the worker: refusals are results, not errors (the order moved on meanwhile). */
@@ -57,16 +59,30 @@ export class OrderTransitions {
       );
       return { applied: false, order: current, reason: check.reason };
     }
+    // A fulfil must not slip in while an admin refund is under way (the money would be back, the goods gone).
+    const notRefunding = to === 'FULFILLED' ? 'AND o.refund_requested_at IS NULL' : '';
     const updated = await this.ds.transaction(async (m) => {
       const [rows] = (await m.query(
         `UPDATE orders o SET status = $3, version = o.version + 1, updated_at = now(),
                 payment_id = coalesce($4, o.payment_id), decline_code = coalesce($5, o.decline_code),
                 cancel_reason = coalesce($6, o.cancel_reason),
                 -- The saga settles stock right after this; the worker only steps in if it did not.
-                stock_sync_at = now() + interval '15 seconds'
-          WHERE o.id = $1 AND o.status = $2
+                stock_sync_at = now() + interval '15 seconds',
+                -- Cancelled while a charge may exist or still land: the sweep asks payment-service
+                -- once any charge in flight has had its time (CancelledChargeSweeper).
+                payment_reconcile_at = CASE WHEN $2::varchar = 'PENDING_PAYMENT' AND $3::varchar = 'CANCELLED'
+                  THEN now() + make_interval(secs => $7) ELSE o.payment_reconcile_at END
+          WHERE o.id = $1 AND o.status = $2 ${notRefunding}
           RETURNING ${ORDER_COLUMNS}`,
-        [current.id, from, to, ctx.paymentId ?? null, ctx.declineCode ?? null, ctx.reason ?? null],
+        [
+          current.id,
+          from,
+          to,
+          ctx.paymentId ?? null,
+          ctx.declineCode ?? null,
+          ctx.reason ?? null,
+          this.env.CHECKOUT_DEADLINE_MS / 1000,
+        ],
       )) as [OrderRow[], number];
       const order = rows[0];
       if (!order) return undefined;
@@ -99,6 +115,8 @@ export class OrderTransitions {
     const now = await this.orders.find(current.id);
     if (!now) throw new ProblemException(404, 'order-not-found', 'No such order.');
     if (now.status !== from) return this.apply(now, to, ctx);
+    if (to === 'FULFILLED')
+      return { applied: false, order: now, reason: 'a refund of the order is under way' };
     return { applied: false, order: now, reason: 'the order changed concurrently' };
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Principal } from '@ha-shop/auth';
 import { dependencyErrorToProblem, isDependencyUnavailable } from '@ha-shop/resilience';
 import { ProblemException } from '@ha-shop/service-kit';
+import { DataSource } from 'typeorm';
 import { cartTokenMatches } from '../carts/cart-access';
 import { CartRepository } from '../carts/cart.repository';
 import { refundKeyFor } from '../checkout/saga-runner';
@@ -24,6 +25,7 @@ export class OrderService {
     private readonly carts: CartRepository,
     private readonly transitions: OrderTransitions,
     private readonly payment: PaymentClient,
+    private readonly ds: DataSource,
   ) {}
 
   async page(
@@ -75,7 +77,27 @@ export class OrderService {
     if (!order) throw orderNotFound();
     const check = checkTransition(order.status, 'REFUNDED', { actor: 'admin', refundId: 'pending' });
     if (!check.ok) throw new IllegalTransitionError(id, order.status, 'REFUNDED', check.reason);
-    const result = await this.callRefund(order);
+    // Marks the refund as under way while the order is still PAID, so no fulfil lands between the
+    // refund at payment-service and REFUNDED here. A retry of a refund finds the mark and goes on.
+    const [, marked] = (await this.ds.query(
+      `UPDATE orders SET refund_requested_at = coalesce(refund_requested_at, now()) WHERE id = $1 AND status = 'PAID'`,
+      [id],
+    )) as [unknown, number];
+    if (marked !== 1) {
+      const now = (await this.orders.find(id)) ?? order;
+      throw new IllegalTransitionError(id, now.status, 'REFUNDED', 'the order changed meanwhile');
+    }
+    let result: string;
+    try {
+      result = await this.callRefund(order);
+    } catch (err) {
+      // Refused for sure: nothing went back, fulfilling is possible again. Unknown (an outage):
+      // the mark stays until a retry of the refund learns the outcome.
+      if (err instanceof ProblemException && err.getStatus() === 409) {
+        await this.ds.query('UPDATE orders SET refund_requested_at = NULL WHERE id = $1', [id]);
+      }
+      throw err;
+    }
     return toOrderView(
       await this.transitions.transition(id, 'REFUNDED', { actor: 'admin', refundId: result }),
     );

@@ -8,6 +8,7 @@ import { CheckoutContext } from '../checkout/saga-runner';
 import { PaymentClient } from '../clients/payment.client';
 import { ProductClient } from '../clients/product.client';
 import { CheckoutEnv, reconcileGraceSeconds } from '../config/checkout.env';
+import { CancelledChargeSweeper } from './cancelled-charge.sweeper';
 import { OrderRepository, OrderRow, ReservationStatus } from './order.repository';
 import { OrderStatus } from './order.state-machine';
 
@@ -45,6 +46,8 @@ const LEASE_MARGIN_MS = 2000;
  *   PAID. While payment-service cannot be asked, the order stays parked, at most until
  *   deadline + reconcileGraceSeconds (still inside the reservation TTL); then it is cancelled
  *   and its stock released;
+ * - cancelled orders not yet reconciled with payment-service (CancelledChargeSweeper): any
+ *   charge found on them is refunded;
  * - reservations of finished orders still marked 'reserved' (product-service was out when
  *   the saga tried): committed for paid orders, released for failed or cancelled ones;
  * - completed idempotency records past IDEMPOTENCY_RETENTION_HOURS (about once a minute).
@@ -64,6 +67,7 @@ export class PaymentRetryWorker implements OnApplicationBootstrap, OnModuleDestr
     private readonly vault: CardVault,
     private readonly product: ProductClient,
     private readonly payment: PaymentClient,
+    private readonly cancelledCharges: CancelledChargeSweeper,
     private readonly env: CheckoutEnv,
   ) {}
 
@@ -87,6 +91,7 @@ export class PaymentRetryWorker implements OnApplicationBootstrap, OnModuleDestr
     this.running ??= withSpan('payment-retry pass', async () => {
       try {
         await this.retryDuePayments();
+        await this.cancelledCharges.sweep();
         await this.settleStock();
         if (Date.now() - this.lastPurge > PURGE_EVERY_MS) {
           this.lastPurge = Date.now();
@@ -200,10 +205,11 @@ export class PaymentRetryWorker implements OnApplicationBootstrap, OnModuleDestr
       }
       this.logger.error(
         { err, orderId },
-        'payment-service unreachable past the reconciliation grace; cancelling without knowing whether it was charged',
+        'payment-service unreachable past the reconciliation grace; cancelling, the cancelled-charge sweep refunds any charge later',
       );
     }
-    const authorised = payments?.find((p) => p.status === 'authorised');
+    // A charge already refunded (all of it) is no payment for the order.
+    const authorised = payments?.find((p) => p.status === 'authorised' && p.refundedAmount < p.amount);
     if (authorised) {
       const outcome = await this.saga.completeWithCharge(ctx, authorised.id);
       this.logger.warn(

@@ -5,7 +5,8 @@ export interface CardInput {
   number: string;
   expMonth: number;
   expYear: number;
-  cvc: string;
+  /** Absent on a merchant-initiated charge of a stored card (checkout's retry of a parked payment). */
+  cvc?: string;
 }
 
 /** What may be kept or hashed about a card: nothing that identifies the full number. */

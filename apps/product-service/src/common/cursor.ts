@@ -35,12 +35,26 @@ export function decodeCursor(raw: string, sort: ProductSort): CursorPosition {
   const value = c.v;
   const ok =
     sort === 'newest'
-      ? typeof value === 'string' && value.length <= 40 && !Number.isNaN(Date.parse(value))
+      ? isCursorTime(value)
       : sort === 'name'
-        ? typeof value === 'string' && value.length <= 200
-        : Number.isSafeInteger(value) && (value as number) >= 0;
+        ? // NUL is the one character PostgreSQL text cannot hold.
+          typeof value === 'string' && value.length <= 200 && !value.includes('\u0000')
+        : Number.isInteger(value) && (value as number) >= 0 && (value as number) <= PG_INT_MAX;
   if (!ok) throw invalid('The cursor is not valid.');
   return { value: value as string | number, id: c.id };
+}
+
+const PG_INT_MAX = 2 ** 31 - 1;
+
+/**
+ * Only the form encodeCursor writes (Date#toISOString): Date.parse also takes strings PostgreSQL
+ * refuses ("1", Feb 30, years it cannot hold), which would fail the query instead of the request.
+ */
+function isCursorTime(value: unknown): value is string {
+  if (typeof value !== 'string' || !/^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value))
+    return false;
+  const ms = Date.parse(value);
+  return !Number.isNaN(ms) && new Date(ms).toISOString() === value;
 }
 
 function invalid(detail: string): ProblemException {

@@ -33,6 +33,8 @@ export class Shop {
   readonly secrets = {
     INTERNAL_TOKEN: randomBytes(16).toString('hex'),
     FAULT_INJECTION_SECRET: randomBytes(16).toString('hex'),
+    // user-service refuses to start in production without it; the others ignore it.
+    JWT_KEY_ENCRYPTION_SECRET: randomBytes(32).toString('base64url'),
   };
   private issuer?: TestIssuer;
   private adminTokenCache?: string;

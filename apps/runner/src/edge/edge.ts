@@ -15,6 +15,7 @@ export interface EdgeOptions {
 export function createEdge(opts: EdgeOptions): Promise<FastifyInstance> {
   return createProxyServer({
     attemptTimeoutMs: opts.attemptTimeoutMs,
+    publicTraffic: true,
     resolve: (path) => {
       if (!path.startsWith('/api/')) return undefined;
       const upstreamPath = path.slice('/api'.length);

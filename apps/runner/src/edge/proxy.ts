@@ -1,9 +1,12 @@
 import replyFrom from '@fastify/reply-from';
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { Agent } from 'undici';
 import { Replica } from '../supervisor/replica';
 import { ServicePool } from '../supervisor/service-pool';
+import { classifyAttemptError, upstreamRequestHeaders } from './forwarded-headers';
 
 export interface ProxyTarget {
   pool: ServicePool;
@@ -20,6 +23,8 @@ export interface ProxyOptions {
   writeTimeoutMs?: number;
   /** Extra routes (the edge's index page). */
   extraRoutes?: (app: FastifyInstance) => void;
+  /** Public traffic: the platform's internal headers (x-on-behalf-of, ...) are dropped, not forwarded. */
+  publicTraffic?: boolean;
 }
 
 /** What reply-from hands to onResponse with undici (its typings say http.IncomingMessage). */
@@ -38,12 +43,15 @@ const PROBLEM = 'application/problem+json';
  * idempotent request (safe method, PUT, DELETE, or any request with an
  * Idempotency-Key) whose attempt fails at the connection level, times out, or meets
  * a replica that is shutting down (503 + Connection: close) is retried once on
- * another replica. Failed attempts feed the replica's passive health (ejection).
+ * another replica. Failed attempts feed the replica's passive health (ejection): connection
+ * errors, timeouts and 5xx answers do; a request the client got wrong never does.
  */
 export async function createProxyServer(opts: ProxyOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
     bodyLimit: 1024 * 1024,
+    // Malformed requests and oversized headers the HTTP parser refuses get problem+json too.
+    clientErrorHandler: answerClientError,
     return503OnClosing: true,
     // On close, idle keep-alive connections go at once; requests in flight finish.
     forceCloseConnections: 'idle',
@@ -62,6 +70,19 @@ export async function createProxyServer(opts: ProxyOptions): Promise<FastifyInst
   });
   await app.register(replyFrom, { undici: agent, destroyAgent: true, disableRequestLogging: true });
   opts.extraRoutes?.(app);
+  // Whatever the edge itself refuses (body too large, a method it does not route) is problem+json too.
+  app.setErrorHandler((err: Error & { statusCode?: number }, _request, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    return problem(
+      reply,
+      status,
+      status === 413 ? 'payload-too-large' : status === 500 ? 'error' : 'bad-request',
+      err.message,
+    );
+  });
+  app.setNotFoundHandler((request, reply) =>
+    problem(reply, 404, 'not-found', `No public route for ${request.method} ${request.url.split('?')[0]}`),
+  );
 
   app.route({
     method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
@@ -124,7 +145,7 @@ function forward(
         retryDelay: () => null,
         ...(body ? { body, contentType: request.headers['content-type'] ?? 'application/octet-stream' } : {}),
         rewriteRequestHeaders: (_req, headers) => ({
-          ...headers,
+          ...upstreamRequestHeaders(request.headers, headers, { publicTraffic: opts.publicTraffic ?? false }),
           // The edge is the trust boundary: replace, never append to, what the client claimed.
           'x-forwarded-for': request.ip,
           'x-forwarded-proto': 'http',
@@ -146,29 +167,40 @@ function forward(
               attempt();
               return;
             }
-          } else {
+          } else if (res.statusCode >= 500 && res.statusCode !== 503) {
+            replica.recordFailure(`answered ${res.statusCode}`);
+          } else if (res.statusCode !== 503) {
+            // A 503 the replica chose to send (a dependency is out, it sheds load) says nothing
+            // about its own health: readiness decides about that one.
             replica.recordSuccess();
           }
           void rep.send(res.stream);
         },
         onError: (rep, { error }) => {
           settle();
-          const cause =
-            (error as { cause?: { code?: string } }).cause?.code ??
-            (error as { code?: string }).code ??
-            error.name;
-          replica.recordFailure(cause);
+          const failure = classifyAttemptError(error);
+          if (failure.kind === 'request') {
+            // The same request would fail on every replica: not a replica failure, not retried.
+            problem(
+              rep as unknown as FastifyReply,
+              failure.status,
+              failure.status === 400 ? 'bad-request' : 'bad-gateway',
+              failure.status === 400
+                ? `The request cannot be forwarded (${failure.cause}).`
+                : `${replica.id} could not be reached for this request (${failure.cause})`,
+            );
+            return;
+          }
+          replica.recordFailure(failure.cause);
           if (retryOnce()) {
             attempt();
             return;
           }
-          const timedOut =
-            /TIMEOUT/i.test(String(cause)) || (error as { statusCode?: number }).statusCode === 504;
           problem(
             rep as unknown as FastifyReply,
-            timedOut ? 504 : 502,
-            timedOut ? 'upstream-timeout' : 'bad-gateway',
-            `${replica.id} ${timedOut ? 'did not answer in time' : `failed (${cause})`}`,
+            failure.timedOut ? 504 : 502,
+            failure.timedOut ? 'upstream-timeout' : 'bad-gateway',
+            `${replica.id} ${failure.timedOut ? 'did not answer in time' : `failed (${failure.cause})`}`,
           );
         },
       });
@@ -200,4 +232,25 @@ function problem(
     .headers(headers)
     .type(PROBLEM)
     .send({ type: `https://ha-shop.dev/problems/${slug}`, title: slug.replace(/-/g, ' '), status, detail });
+}
+
+/**
+ * Requests the HTTP parser refuses (oversized headers, malformed request lines) never reach a
+ * route; answer them as problem+json on the raw socket, as Fastify's default does in plain JSON.
+ */
+function answerClientError(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+  const status =
+    err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const slug = status === 431 ? 'headers-too-large' : status === 408 ? 'request-timeout' : 'bad-request';
+  const body = JSON.stringify({
+    type: `https://ha-shop.dev/problems/${slug}`,
+    title: slug.replace(/-/g, ' '),
+    status,
+    detail: status === 431 ? 'The request headers are too large.' : 'The request is malformed.',
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: ${PROBLEM}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }

@@ -1,4 +1,4 @@
-import { BaseEnv, envInt as toInt } from '@ha-shop/service-kit';
+import { BaseEnv, envInt as toInt, RequiredInProduction } from '@ha-shop/service-kit';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
@@ -50,8 +50,14 @@ export class UserEnv extends BaseEnv {
   @MaxLength(64)
   JWT_KEY_ID?: string;
 
-  /** When set, private keys generated into the database are encrypted with a key derived from it. */
-  @IsOptional()
+  /**
+   * Private keys generated into the database are encrypted with a key derived from it. Not
+   * needed when the signing key comes from JWT_PRIVATE_KEY_PEM (nothing private is stored then).
+   */
+  @RequiredInProduction(
+    'without it the JWT signing keys are stored in the database as plain PEM',
+    (env) => env.JWT_PRIVATE_KEY_PEM !== undefined,
+  )
   @IsString()
   @MinLength(32)
   JWT_KEY_ENCRYPTION_SECRET?: string;

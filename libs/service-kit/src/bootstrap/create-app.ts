@@ -10,6 +10,7 @@ import { BaseEnv } from '../config/env';
 import { installFaultInjection } from '../http/fault-injection';
 import { installRequestDeadline } from '../http/request-deadline';
 import { createValidationPipe } from '../http/validation.pipe';
+import { TrustProxy, trustedProxies } from '../http/trusted-proxies';
 
 export interface ServiceAppOptions {
   name: string;
@@ -28,9 +29,12 @@ export async function createServiceApp(
   module: unknown,
   options: ServiceAppOptions,
 ): Promise<NestFastifyApplication> {
+  // The env is only known once the module is built, which needs the adapter: trust no one until then.
+  let trust: TrustProxy = () => false;
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimitBytes ?? 256 * 1024,
-    trustProxy: true,
+    // X-Forwarded-For only from TRUSTED_PROXIES (the edge): from anyone else it is the caller's claim.
+    trustProxy: (address: string, hop: number) => trust(address, hop),
     // New requests on kept-alive sockets get 503 while closing, which the edge retries elsewhere.
     return503OnClosing: true,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) =>
@@ -45,6 +49,7 @@ export async function createServiceApp(
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  trust = trustedProxies(trustedProxyList(app));
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());
   installFastifyErrorHandlers(app);
@@ -54,6 +59,14 @@ export async function createServiceApp(
   if (faultSecret) installFaultInjection(app.getHttpAdapter().getInstance(), faultSecret);
   setupOpenApi(app, options);
   return app;
+}
+
+function trustedProxyList(app: NestFastifyApplication): string {
+  try {
+    return app.get(BaseEnv, { strict: false }).TRUSTED_PROXIES;
+  } catch {
+    return 'loopback';
+  }
 }
 
 /** The chaos switch exists only when the secret is configured (never in a module without BaseEnv). */

@@ -51,15 +51,22 @@ export async function startService(
 /**
  * Entry point for a service process: starts it and wires SIGTERM/SIGINT to the
  * graceful shutdown, bounded by SHUTDOWN_GRACE_MS. A second signal exits at once.
+ * Pass the module as a factory, so a configuration error (the env is validated while the
+ * module is built) ends the process with its message rather than an uncaught stack trace.
  */
-export async function runServiceProcess(module: unknown, options: ServiceAppOptions): Promise<void> {
+export async function runServiceProcess(
+  module: unknown | (() => unknown),
+  options: ServiceAppOptions,
+): Promise<void> {
   const logger = new Logger('Main');
   let service: RunningService;
   try {
-    service = await startService(module, options);
+    service = await startService(isFactory(module) ? module() : module, options);
   } catch (err) {
     logger.error(`failed to start: ${(err as Error).message}`);
-    // Give pino a moment to flush before the process goes.
+    // Non-zero even when nothing else keeps the process alive until the timer; the timer gives
+    // pino a moment to flush before the process goes.
+    process.exitCode = 1;
     setTimeout(() => process.exit(1), 100).unref();
     return;
   }
@@ -86,4 +93,9 @@ export async function runServiceProcess(module: unknown, options: ServiceAppOpti
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+}
+
+/** An arrow function building the module; a module class (also a function) has a prototype. */
+function isFactory(module: unknown): module is () => unknown {
+  return typeof module === 'function' && module.prototype === undefined;
 }

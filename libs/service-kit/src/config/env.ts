@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, validateSync } from 'class-validator';
+import { RequiredInProduction } from './required-in-production';
 
 /** `@Transform(envInt)`: env values are strings; empty means "use the default". */
 export const envInt = ({ value }: { value: unknown }) =>
@@ -67,10 +68,20 @@ export class BaseEnv {
   @IsString()
   FAULT_INJECTION_SECRET?: string;
 
-  /** Shared secret for service-to-service internal routes (inventory, event feeds). */
-  @IsOptional()
+  /** Shared secret for service-to-service internal routes (inventory, payments, event feeds). */
+  @RequiredInProduction(
+    'without it the internal routes (/payments, /internal/*, /events) would be open to anyone who reaches a replica',
+  )
   @IsString()
   INTERNAL_TOKEN?: string;
+
+  /**
+   * Addresses whose X-Forwarded-For is believed (the edge, the mesh sidecar): comma-separated IPs,
+   * CIDRs or proxy-addr names (`loopback`, `linklocal`, `uniquelocal`); `none` trusts no one.
+   * Anyone else's claimed client address is ignored, so per-IP limits cannot be rotated.
+   */
+  @IsString()
+  TRUSTED_PROXIES = 'loopback';
 }
 
 export class EnvValidationError extends Error {}
@@ -86,7 +97,12 @@ export function validateEnv<T extends object>(cls: new () => T, env: Record<stri
   // Only validate what the class declares; the rest of the process env is not ours.
   const errors = validateSync(instance, { skipMissingProperties: false, forbidUnknownValues: false });
   if (errors.length > 0) {
-    const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    const lines = errors.map((e) => {
+      // A missing variable: say why it is needed, not also that undefined is not a string.
+      const constraints = e.constraints ?? {};
+      const shown = constraints.isDefined ? [constraints.isDefined] : Object.values(constraints);
+      return `  ${e.property}: ${shown.join('; ')}`;
+    });
     throw new EnvValidationError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   for (const key of Object.keys(instance)) {

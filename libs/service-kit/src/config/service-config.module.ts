@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { BaseEnv, validateEnv } from './env';
+import { ProductionSecretsWarning } from './secrets-warning';
 
 /**
  * Validated configuration as a typed provider. The env class itself is the DI token,
@@ -29,6 +30,7 @@ export class ServiceConfigModule {
       providers: [
         { provide: cls, useValue: validated },
         { provide: BaseEnv, useValue: validated },
+        ProductionSecretsWarning,
       ],
       exports: [cls, BaseEnv],
     };

@@ -138,6 +138,11 @@ export function mapError(err: unknown): MappedError {
     const [status, detail] = PG_CLIENT_ERRORS[e.code];
     return { problem: problem(status, detail), headers: {}, serverFault: false };
   }
+  // Class 22, data exceptions (a date that does not exist, a bad encoding, an overflow): a value
+  // from the request that PostgreSQL refused. Validation should have caught it; a 400 either way.
+  if (e?.name === 'QueryFailedError' && typeof e.code === 'string' && e.code.startsWith('22')) {
+    return { problem: problem(400, 'A value in the request is not valid.'), headers: {}, serverFault: false };
+  }
   if (e?.name === 'EntityNotFoundError') {
     return { problem: problem(404, 'The resource does not exist.'), headers: {}, serverFault: false };
   }

@@ -36,10 +36,15 @@ export class CardDto {
   @Max(2100)
   expYear: number;
 
-  @ApiProperty({ example: '123', description: '3 or 4 digits. Never stored or logged.' })
+  @ApiPropertyOptional({
+    example: '123',
+    description:
+      '3 or 4 digits. Never stored or logged. Omitted when the merchant charges a stored card (a parked payment retried).',
+  })
+  @IsOptional()
   @IsString()
   @Matches(/^\d{3,4}$/, { message: 'card.cvc must be 3 or 4 digits' })
-  cvc: string;
+  cvc?: string;
 }
 
 export class CreatePaymentDto {
