@@ -38,11 +38,11 @@ lint: install ## ESLint (typed rules, module boundaries) and Prettier
 format: install ## Rewrite files with Prettier
 	npx prettier --write . --log-level warn
 
-test: install typecheck lint build test-alerts dashboards-check k8s-tools ## Run every test: unit, integration, end-to-end, failure, observability and control-plane tests
+test: install typecheck lint build test-alerts dashboards-check k8s-tools jaeger ## Run every test: unit, integration, end-to-end, failure, observability and control-plane tests
 	@status=0; npx vitest run --reporter=default --reporter=json --outputFile.json=$(VITEST_RESULTS) || status=$$?; \
 	  node scripts/test-summary.mjs $(VITEST_RESULTS); exit $$status
 
-demo: install build ## Run the whole shop on this machine (no Docker); DEMO_ARGS="--replicas 3" to tune
+demo: install build demo-tools ## Run the whole shop on this machine (no Docker); DEMO_ARGS="--replicas 3" to tune
 	node apps/runner/dist/demo.js $(DEMO_ARGS)
 
 demo-reset: ## Wipe the demo's data (PostgreSQL data, generated keys, admin account, logs)

@@ -15,5 +15,23 @@ k6: $(K6) ## Build the pinned k6 into the per-user tool cache (minutes, once)
 load: $(K6) ## k6 load test against the running demo (BASE_URL, LOAD_VUS, LOAD_DURATION)
 	@bash apps/runner/scripts/load.sh $(K6) $(LOAD_SCRIPT) $(BASE_URL)
 
-chaos-demo: install build ## Failures under load, phase by phase, with a verdict (CHAOS_DEMO_ARGS="--short")
-	node apps/runner/dist/chaos-demo.js $(CHAOS_DEMO_ARGS)
+# SCENARIO: ChaosScenario files or folders (the operator's format, e.g. chaos-experiments/) to run
+# instead of the scripted phases; each action is mapped to the runner's local chaos.
+SCENARIO ?=
+
+chaos-demo: install build ## Failures under load with a verdict (CHAOS_DEMO_ARGS="--short"; SCENARIO=chaos-experiments/...)
+	node apps/runner/dist/chaos-demo.js $(foreach s,$(SCENARIO),--scenario $(s)) $(CHAOS_DEMO_ARGS)
+
+# Next to the shop under `make demo`: Prometheus (Debian's package, observability.mk) and
+# Jaeger v2 built from its Go module into the per-user tool cache (minutes, once).
+JAEGER_VERSION ?= v1.75.0
+
+.PHONY: jaeger demo-tools load-spike
+
+jaeger: ## Build Jaeger v2 (github.com/jaegertracing/jaeger/cmd/jaeger) into the tool cache (minutes, once)
+	@JAEGER_VERSION=$(JAEGER_VERSION) bash scripts/jaeger-build.sh >/dev/null
+
+demo-tools: prometheus-tools jaeger ## Prometheus and Jaeger for make demo (installed/built when missing)
+
+load-spike: ## k6 spike against the running demo: the autoscaler scales out, then back in (LOAD_VUS, LOAD_DURATION)
+	@$(MAKE) --no-print-directory load LOAD_PROFILE=spike

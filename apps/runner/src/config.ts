@@ -30,6 +30,35 @@ export interface RunnerConfig {
   attemptTimeoutMs: number;
   /** Consecutive failed attempts that eject a replica until its readiness returns. */
   ejectAfterFailures: number;
+  observability: ObservabilityConfig;
+  autoscale: AutoscaleConfig;
+}
+
+/** Prometheus and Jaeger next to the shop (docs/local-runner.md); ports 0 pick free ones. */
+export interface ObservabilityConfig {
+  prometheus: boolean;
+  prometheusPort: number;
+  /** Scrape and rule evaluation interval. */
+  scrapeIntervalSeconds: number;
+  /** Prometheus' `--storage.tsdb.retention.time`. */
+  retention: string;
+  jaeger: boolean;
+  jaegerPort: number;
+  otlpPort: number;
+  /** Share of new traces kept (parent-based: a trace is kept or dropped whole). */
+  traceSampling: number;
+}
+
+export interface AutoscaleConfig {
+  enabled: boolean;
+  min: number;
+  max: number;
+  /** Per-service limits overriding min/max. */
+  limits: Record<string, { min: number; max: number }>;
+  targetInflight: number;
+  syncMs: number;
+  metricWindowMs: number;
+  scaleDownWindowMs: number;
 }
 
 const HELP = `Usage: node apps/runner/dist/demo.js [options]      (make demo)
@@ -49,6 +78,23 @@ const HELP = `Usage: node apps/runner/dist/demo.js [options]      (make demo)
   --liveness-period-ms MS     liveness probe period (env DEMO_LIVENESS_PERIOD_MS, default 2000)
   --liveness-failures N       failed liveness probes in a row before SIGKILL
                               (env DEMO_LIVENESS_FAILURES, default 5)
+
+  --no-prometheus       do not start Prometheus (env DEMO_PROMETHEUS=0)
+  --prometheus-port P   Prometheus on loopback, 0 = a free port (env DEMO_PROMETHEUS_PORT, default 9090)
+  --scrape-interval S   scrape and rule evaluation interval in seconds (env DEMO_SCRAPE_INTERVAL, default 5)
+  --retention R         Prometheus retention (env DEMO_PROMETHEUS_RETENTION, default 12h)
+  --no-jaeger           do not start Jaeger (env DEMO_JAEGER=0)
+  --jaeger-port P       Jaeger query API (env DEMO_JAEGER_PORT, default 16686)
+  --otlp-port P         Jaeger's OTLP/HTTP receiver (env DEMO_OTLP_PORT, default 4318)
+  --trace-sampling R    share of traces kept, 0..1 (env DEMO_TRACE_SAMPLING, default 1)
+  --no-autoscale        fixed replica count (env DEMO_AUTOSCALE=0)
+  --autoscale-min N     fewest replicas per service (env DEMO_AUTOSCALE_MIN, default 2)
+  --autoscale-max N     most replicas per service (env DEMO_AUTOSCALE_MAX, default 4)
+  --autoscale-limits L  per service, e.g. product-service=2:6,checkout-service=2:3 (env DEMO_AUTOSCALE_LIMITS)
+  --autoscale-target X  target in-flight requests per ready replica (env DEMO_AUTOSCALE_TARGET, default 2)
+  --autoscale-sync-ms MS           decision period (env DEMO_AUTOSCALE_SYNC_MS, default 5000)
+  --autoscale-metric-window-ms MS  in-flight averaged over (env DEMO_AUTOSCALE_METRIC_WINDOW_MS, default 15000)
+  --scale-down-window-s S          scale-down stabilisation window (env DEMO_SCALE_DOWN_WINDOW_S, default 300)
 `;
 
 export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): RunnerConfig | 'help' {
@@ -70,6 +116,22 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
       'probe-interval-ms': { type: 'string' },
       'liveness-period-ms': { type: 'string' },
       'liveness-failures': { type: 'string' },
+      'no-prometheus': { type: 'boolean' },
+      'prometheus-port': { type: 'string' },
+      'scrape-interval': { type: 'string' },
+      retention: { type: 'string' },
+      'no-jaeger': { type: 'boolean' },
+      'jaeger-port': { type: 'string' },
+      'otlp-port': { type: 'string' },
+      'trace-sampling': { type: 'string' },
+      'no-autoscale': { type: 'boolean' },
+      'autoscale-min': { type: 'string' },
+      'autoscale-max': { type: 'string' },
+      'autoscale-limits': { type: 'string' },
+      'autoscale-target': { type: 'string' },
+      'autoscale-sync-ms': { type: 'string' },
+      'autoscale-metric-window-ms': { type: 'string' },
+      'scale-down-window-s': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -119,7 +181,76 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     startupTimeoutMs: 120_000,
     attemptTimeoutMs: num(undefined, env.DEMO_ATTEMPT_TIMEOUT_MS, 4000, 100, 600_000),
     ejectAfterFailures: 3,
+    observability: {
+      prometheus: !values['no-prometheus'] && env.DEMO_PROMETHEUS !== '0',
+      prometheusPort: num(values['prometheus-port'], env.DEMO_PROMETHEUS_PORT, 9090, 0, 65535),
+      scrapeIntervalSeconds: num(values['scrape-interval'], env.DEMO_SCRAPE_INTERVAL, 5, 1, 300),
+      retention: duration(values.retention ?? env.DEMO_PROMETHEUS_RETENTION ?? '12h'),
+      jaeger: !values['no-jaeger'] && env.DEMO_JAEGER !== '0',
+      jaegerPort: num(values['jaeger-port'], env.DEMO_JAEGER_PORT, 16686, 0, 65535),
+      otlpPort: num(values['otlp-port'], env.DEMO_OTLP_PORT, 4318, 0, 65535),
+      traceSampling: ratio(values['trace-sampling'] ?? env.DEMO_TRACE_SAMPLING ?? '1'),
+    },
+    autoscale: autoscaleConfig(values, env, num, basePort === 0 ? 32 : 9),
   };
+}
+
+type NumParser = (
+  flag: string | undefined,
+  envValue: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+) => number;
+
+function autoscaleConfig(
+  values: Record<string, string | boolean | undefined>,
+  env: NodeJS.ProcessEnv,
+  num: NumParser,
+  maxReplicas: number,
+): AutoscaleConfig {
+  const str = (key: string) => values[key] as string | undefined;
+  const min = num(str('autoscale-min'), env.DEMO_AUTOSCALE_MIN, 2, 1, maxReplicas);
+  const max = num(str('autoscale-max'), env.DEMO_AUTOSCALE_MAX, Math.max(4, min), 1, maxReplicas);
+  if (max < min) throw new Error(`--autoscale-max (${max}) is below --autoscale-min (${min})`);
+  const limits: AutoscaleConfig['limits'] = {};
+  for (const item of (str('autoscale-limits') ?? env.DEMO_AUTOSCALE_LIMITS ?? '').split(',')) {
+    if (!item.trim()) continue;
+    const m = /^([a-z-]+)=(\d+):(\d+)$/.exec(item.trim());
+    const [lo, hi] = m ? [Number(m[2]), Number(m[3])] : [0, 0];
+    if (!m || !SERVICE_NAMES.includes(m[1] as ServiceName) || lo < 1 || hi < lo || hi > maxReplicas)
+      throw new Error(`bad --autoscale-limits entry "${item}" (expected <service>=<min>:<max>)`);
+    limits[m[1]] = { min: lo, max: hi };
+  }
+  const target = Number(str('autoscale-target') ?? env.DEMO_AUTOSCALE_TARGET ?? '2');
+  if (!(target > 0 && target <= 1000)) throw new Error(`--autoscale-target must be in (0, 1000]`);
+  return {
+    enabled: !values['no-autoscale'] && env.DEMO_AUTOSCALE !== '0',
+    min,
+    max,
+    limits,
+    targetInflight: target,
+    syncMs: num(str('autoscale-sync-ms'), env.DEMO_AUTOSCALE_SYNC_MS, 5000, 200, 600_000),
+    metricWindowMs: num(
+      str('autoscale-metric-window-ms'),
+      env.DEMO_AUTOSCALE_METRIC_WINDOW_MS,
+      15_000,
+      500,
+      600_000,
+    ),
+    scaleDownWindowMs: 1000 * num(str('scale-down-window-s'), env.DEMO_SCALE_DOWN_WINDOW_S, 300, 0, 3600),
+  };
+}
+
+function duration(raw: string): string {
+  if (!/^\d{1,4}[mhd]$/.test(raw)) throw new Error(`expected a retention like 12h or 2d, got "${raw}"`);
+  return raw;
+}
+
+function ratio(raw: string): number {
+  const n = Number(raw);
+  if (!(n >= 0 && n <= 1)) throw new Error(`expected a sampling ratio in 0..1, got "${raw}"`);
+  return n;
 }
 
 export function helpText(): string {

@@ -112,6 +112,20 @@ function summary(runner: Runner, seconds: number): string[] {
     `  status / chaos    http://${cfg.host}:${cfg.statusPort}/status   /events`,
   ];
   if (runner.storefront?.url) lines.push(`  storefront        ${runner.storefront.url}`);
+  const { prometheus, jaeger, notes } = runner.observability;
+  if (prometheus)
+    lines.push(`  prometheus        ${prometheus.url}/graph   alerts: ${prometheus.url}/alerts`);
+  if (jaeger)
+    lines.push(
+      `  jaeger (API)      ${jaeger.url}/api/traces?service=checkout-service   OTLP ${jaeger.otlpUrl}`,
+    );
+  if (runner.autoscaler) {
+    const a = runner.config.autoscale;
+    lines.push(
+      `  autoscaler        ${a.min}..${a.max} replicas per service, target ${a.targetInflight} in flight each`,
+    );
+  }
+  for (const note of notes) lines.push(`  ${note}`);
   if (runner.admin)
     lines.push(
       `  admin             ${runner.admin.email} / ${runner.admin.password}   (also in ${cfg.dataDir}/admin.json)`,

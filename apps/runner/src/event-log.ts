@@ -12,7 +12,9 @@ export type RunnerEventKind =
   | 'ejected'
   | 'readmitted'
   | 'chaos'
-  | 'fault';
+  | 'fault'
+  | 'scale'
+  | 'alert';
 
 export interface RunnerEvent {
   seq: number;

@@ -20,6 +20,8 @@ import {
   seedCatalogOnce,
   AdminCredentials,
 } from './bootstrap-data';
+import { Autoscaler } from './autoscaler/autoscaler';
+import { ObservabilityStack } from './companions/observability-stack';
 import { RunnerConfig } from './config';
 import { createEdge, createServiceAddress } from './edge/edge';
 import { EventLog } from './event-log';
@@ -66,6 +68,9 @@ export class Runner {
   private readonly timing: ReplicaTiming;
   private readonly started = new Set<Replica>();
   private logTrimmer?: NodeJS.Timeout;
+  /** Prometheus and Jaeger (issue 11), each optional. */
+  readonly observability: ObservabilityStack;
+  autoscaler?: Autoscaler;
   /** Called whenever a replica becomes ready (chaos re-applies faults there). */
   readonly readyListeners: Array<(replica: Replica) => void> = [];
 
@@ -91,6 +96,7 @@ export class Runner {
       minEjectionMs: 3000,
       ejectAfterFailures: config.ejectAfterFailures,
     };
+    this.observability = new ObservabilityStack(config, this.events);
   }
 
   /** Starts everything; `onProgress` hears each step (the CLI prints them). */
@@ -118,6 +124,8 @@ export class Runner {
     }
     await this.postgres.ensureDatabases([...this.specs.values()].map((s) => s.database));
     await this.allocatePorts();
+    await this.observability.prepare();
+    const companions = this.observability.start();
 
     // Addresses and the edge listen before replicas exist: they answer 503 until some are ready.
     for (const [name, pool] of this.pools) {
@@ -156,6 +164,7 @@ export class Runner {
       () => this.phase !== 'starting',
     );
     this.checkNotStopped();
+    await companions;
     onProgress(`starting ${cfg.replicas} replica(s) of ${this.pools.size} service(s)`);
     for (const pool of this.pools.values()) for (const r of pool.replicas) this.startReplica(r);
 
@@ -177,6 +186,7 @@ export class Runner {
     await waitReady(all, cfg.startupTimeoutMs, () => this.phase !== 'starting');
     this.checkNotStopped();
     this.phase = 'running';
+    this.startAutoscaler();
     this.logTrimmer = setInterval(() => trimLogs(this.logDir), 60_000);
     this.logTrimmer.unref();
     this.readyAt = Date.now();
@@ -192,12 +202,14 @@ export class Runner {
     this.phase = 'stopping';
     clearInterval(this.logTrimmer);
     this.events.add('runner', 'stopping');
+    this.autoscaler?.stop();
     await this.edge?.close().catch(() => undefined);
     const replicas = [...this.pools.values()].flatMap((p) => p.replicas);
     if (this.storefront?.replica) replicas.push(this.storefront.replica);
     await Promise.all(replicas.map((r) => r.stop(graceMs)));
     await Promise.all(this.addresses.map((a) => a.close().catch(() => undefined)));
     await this.postgres.stop().catch(() => undefined);
+    await this.observability.stop().catch(() => undefined);
     await closeProbes();
     this.registry.release();
     this.phase = 'stopped';
@@ -214,6 +226,7 @@ export class Runner {
       DATABASE_URL: this.postgres.urlFor(spec.database),
       INTERNAL_TOKEN: s.INTERNAL_TOKEN,
       FAULT_INJECTION_SECRET: s.FAULT_INJECTION_SECRET,
+      ...this.observability.tracingEnv(),
     };
     for (const [name, url] of this.serviceUrls) env[this.specs.get(name)!.urlVariable] = url;
     const users = this.serviceUrls.get('user-service');
@@ -252,28 +265,98 @@ export class Runner {
       const addressPort = cfg.basePort === 0 ? await freePort() : block;
       this.serviceUrls.set(spec.name, `http://${cfg.host}:${addressPort}`);
       const pool = new ServicePool(spec.name);
-      for (let i = 1; i <= cfg.replicas; i++) {
-        const id = `${spec.name}-${i}`;
-        rotateLog(this.logFile(id));
-        pool.add(
-          new Replica({
-            id,
-            service: spec.name,
-            port: cfg.basePort === 0 ? await freePort() : block + i,
-            command: { args: [...tracingArgs(), spec.mainJs], cwd: spec.appDir, env: {} },
-            logFile: this.logFile(id),
-            timing: this.timing,
-            events: this.events,
-          }),
-        );
-      }
+      for (let i = 1; i <= cfg.replicas; i++) pool.add(await this.newReplica(spec, i));
       this.pools.set(spec.name, pool);
     }
   }
 
+  private async newReplica(spec: ServiceSpec, i: number): Promise<Replica> {
+    const cfg = this.config;
+    const id = `${spec.name}-${i}`;
+    rotateLog(this.logFile(id));
+    return new Replica({
+      id,
+      service: spec.name,
+      port: cfg.basePort === 0 ? await freePort() : cfg.basePort + 10 * spec.index + i,
+      command: { args: [...tracingArgs(), spec.mainJs], cwd: spec.appDir, env: {} },
+      logFile: this.logFile(id),
+      timing: this.timing,
+      events: this.events,
+    });
+  }
+
+  /**
+   * Scale-out adds replicas with the next free numbers, which take traffic once ready;
+   * scale-in drains the newest ones (out of rotation, requests in flight finish) and stops them.
+   */
+  async scaleTo(name: string, replicas: number): Promise<void> {
+    const pool = this.pools.get(name as ServiceName);
+    const spec = this.specs.get(name as ServiceName);
+    if (!pool || !spec || this.phase !== 'running') return;
+    const added: Replica[] = [];
+    while (pool.active.length + added.length < replicas) {
+      const taken = new Set(pool.replicas.map((r) => r.id));
+      let i = 1;
+      while (taken.has(`${name}-${i}`) || added.some((r) => r.id === `${name}-${i}`)) i++;
+      added.push(await this.newReplica(spec, i));
+    }
+    for (const r of added) {
+      pool.add(r);
+      this.startReplica(r);
+    }
+    this.syncTargets();
+    const removed = pool.active.slice(replicas).reverse();
+    await Promise.all([
+      waitReady(added, this.config.startupTimeoutMs, () => this.phase !== 'running'),
+      ...removed.map((r) => this.drainAndStop(pool, r)),
+    ]);
+  }
+
+  private async drainAndStop(pool: ServicePool, replica: Replica): Promise<void> {
+    pool.drain(replica);
+    this.events.add('scale', `${replica.id} draining (scale-in)`, {
+      service: pool.name,
+      replica: replica.id,
+    });
+    const deadline = Date.now() + 30_000;
+    while (replica.inflight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await replica.stop();
+    pool.remove(replica);
+    this.started.delete(replica);
+    replica.removeAllListeners();
+    this.registry.record(replica.id, undefined);
+    this.syncTargets();
+    this.events.add('scale', `${replica.id} removed (scale-in)`, { service: pool.name, replica: replica.id });
+  }
+
+  private startAutoscaler(): void {
+    const a = this.config.autoscale;
+    if (!a.enabled) return;
+    this.autoscaler = new Autoscaler(this.pools, this, this.events, {
+      targetInflight: a.targetInflight,
+      tolerance: 0.1,
+      limits: (service) => a.limits[service] ?? { min: a.min, max: a.max },
+      syncMs: a.syncMs,
+      sampleMs: 250,
+      metricWindowMs: a.metricWindowMs,
+      scaleDownWindowMs: a.scaleDownWindowMs,
+    });
+    this.autoscaler.start();
+  }
+
+  /** Every replica that exists is a scrape target (a crashed one too: that is what `up == 0` shows). */
+  private syncTargets(): void {
+    this.observability.setTargets(
+      [...this.pools.values()].flatMap((p) =>
+        p.replicas.map((r) => ({ service: p.name, replica: r.id, port: r.port })),
+      ),
+    );
+  }
+
   private startReplica(replica: Replica): void {
-    if (this.started.has(replica) || this.phase !== 'starting') return;
+    if (this.started.has(replica) || (this.phase !== 'starting' && this.phase !== 'running')) return;
     this.started.add(replica);
+    this.syncTargets();
     const spec = this.specs.get(replica.opts.service as ServiceName);
     if (spec) replica.opts.command.env = this.envFor(spec);
     replica.on('change', () => this.registry.record(replica.id, replica.pid));

@@ -1,4 +1,5 @@
 import Fastify, { FastifyInstance, FastifyReply } from 'fastify';
+import { runnerMetrics } from './autoscaler/runner-metrics';
 import { Chaos, ChaosError, FaultRequest } from './chaos';
 import { Runner } from './runner';
 
@@ -19,7 +20,21 @@ export function runnerStatus(runner: Runner) {
       api: runner.edgeUrl ? `${runner.edgeUrl}/api` : null,
       status: `http://${cfg.host}:${cfg.statusPort}`,
       storefront: runner.storefront?.url ?? null,
+      prometheus: runner.observability.prometheus?.url ?? null,
+      jaeger: runner.observability.jaeger?.url ?? null,
+      metrics: `http://${cfg.host}:${cfg.statusPort}/metrics`,
     },
+    prometheus: runner.observability.prometheus?.snapshot() ?? null,
+    jaeger: runner.observability.jaeger?.snapshot() ?? null,
+    /** Pending and firing alerts from Prometheus' rule evaluation (no Alertmanager here). */
+    alerts: runner.observability.prometheus?.alerts.current() ?? [],
+    notes: runner.observability.notes,
+    autoscaler: runner.autoscaler
+      ? {
+          targetInflightPerReplica: runner.autoscaler.opts.targetInflight,
+          scaleDownWindowSeconds: runner.autoscaler.opts.scaleDownWindowMs / 1000,
+        }
+      : null,
     postgres: runner.postgres.snapshot(),
     services: [
       ...[...runner.pools.values()].map((pool) => ({
@@ -27,9 +42,10 @@ export function runnerStatus(runner: Runner) {
         state: 'running' as const,
         address: runner.serviceUrls.get(pool.name as never) ?? null,
         replicasReady: pool.readyCount,
-        replicasDesired: pool.replicas.length,
+        replicasDesired: runner.autoscaler?.view(pool.name)?.desired ?? pool.active.length,
+        autoscale: runner.autoscaler?.view(pool.name) ?? null,
         faults: runner.faults.get(pool.name as never) ?? {},
-        replicas: pool.replicas.map((r) => r.snapshot()),
+        replicas: pool.replicas.map((r) => ({ ...r.snapshot(), draining: pool.isDraining(r) })),
       })),
       ...runner.skipped.map((s) => ({
         name: s.name,
@@ -38,7 +54,9 @@ export function runnerStatus(runner: Runner) {
         replicas: [],
       })),
     ],
-    storefront: runner.storefront?.replica?.snapshot() ?? null,
+    storefront: runner.storefront?.replica
+      ? { ...runner.storefront.replica.snapshot(), draining: false }
+      : null,
   };
 }
 
@@ -63,6 +81,13 @@ export async function createStatusApi(runner: Runner, chaos: Chaos): Promise<Fas
   });
 
   app.get('/status', async () => runnerStatus(runner));
+
+  const metrics = runnerMetrics(runner.pools, () => runner.autoscaler);
+  app.get('/metrics', async (_request, reply) => {
+    const text = await metrics.metrics();
+    return reply.type(metrics.contentType).send(text);
+  });
+  app.get('/alerts', async () => ({ alerts: runner.observability.prometheus?.alerts.current() ?? [] }));
 
   app.get<{ Querystring: { after?: number; limit?: number } }>(
     '/events',

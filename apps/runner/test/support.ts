@@ -15,7 +15,18 @@ export interface TestRunner {
   apiUrl: string;
   dataDir: string;
   statusUrl: string;
+  /** Set when started with `{ storefront: true }`. */
+  storefrontUrl?: string;
   stop(): Promise<void>;
+}
+
+/** What a test runner starts besides the shop; off unless a test asks (each costs start time and CPU). */
+export interface RunnerFeatures {
+  prometheus?: boolean;
+  jaeger?: boolean;
+  autoscale?: boolean;
+  /** The storefront (apps/storefront, built) on a free port; its URL comes back as `storefrontUrl`. */
+  storefront?: boolean;
 }
 
 /**
@@ -23,11 +34,15 @@ export interface TestRunner {
  * every service's replicas) on free loopback ports with a throwaway data folder.
  * Needs everything built (`make test` builds before testing).
  */
-export async function startRunner(extraArgs: string[] = []): Promise<TestRunner> {
+export async function startRunner(
+  extraArgs: string[] = [],
+  features: RunnerFeatures = {},
+): Promise<TestRunner> {
   const entry = join(RUNNER_DIST, 'demo.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: build first (npx nx run-many -t build)`);
   const dataDir = mkdtempSync(join(tmpdir(), 'ha-shop-runner-test-'));
   const [edgePort, statusPort, pgPort] = [await freePort(), await freePort(), await freePort()];
+  const storefrontPort = features.storefront ? await freePort() : undefined;
   const output = createWriteStream(join(dataDir, 'runner.out'));
   const child = spawn(
     process.execPath,
@@ -43,9 +58,14 @@ export async function startRunner(extraArgs: string[] = []): Promise<TestRunner>
       String(pgPort),
       '--base-port',
       '0',
-      '--no-storefront',
+      ...(storefrontPort ? ['--storefront-port', String(storefrontPort)] : ['--no-storefront']),
       '--log-level',
       'warn',
+      ...(features.prometheus ? ['--prometheus-port', String(await freePort())] : ['--no-prometheus']),
+      ...(features.jaeger
+        ? ['--jaeger-port', String(await freePort()), '--otlp-port', String(await freePort())]
+        : ['--no-jaeger']),
+      ...(features.autoscale ? [] : ['--no-autoscale']),
       ...extraArgs,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DEMO_QUIET: '0' } },
@@ -73,7 +93,8 @@ export async function startRunner(extraArgs: string[] = []): Promise<TestRunner>
     await stop();
     throw err;
   }
-  return { api, apiUrl: `http://127.0.0.1:${edgePort}/api`, dataDir, statusUrl, stop };
+  const storefrontUrl = storefrontPort ? `http://127.0.0.1:${storefrontPort}` : undefined;
+  return { api, apiUrl: `http://127.0.0.1:${edgePort}/api`, dataDir, statusUrl, storefrontUrl, stop };
 }
 
 async function stopRunner(

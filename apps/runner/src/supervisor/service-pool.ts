@@ -9,6 +9,8 @@ import { Replica } from './replica';
  */
 export class ServicePool {
   readonly replicas: Replica[] = [];
+  /** Scale-in: out of rotation, finishing what they serve, about to stop. */
+  private readonly draining = new Set<Replica>();
   private cursor = 0;
 
   constructor(readonly name: string) {}
@@ -17,8 +19,28 @@ export class ServicePool {
     this.replicas.push(replica);
   }
 
+  /** Takes `replica` out of rotation for good (scale-in); requests already sent finish. */
+  drain(replica: Replica): void {
+    this.draining.add(replica);
+  }
+
+  isDraining(replica: Replica): boolean {
+    return this.draining.has(replica);
+  }
+
+  remove(replica: Replica): void {
+    this.draining.delete(replica);
+    const i = this.replicas.indexOf(replica);
+    if (i >= 0) this.replicas.splice(i, 1);
+  }
+
+  /** The replicas that count towards the service's size: all but the draining ones. */
+  get active(): Replica[] {
+    return this.replicas.filter((r) => !this.draining.has(r));
+  }
+
   pick(exclude: ReadonlySet<Replica> = new Set()): Replica | undefined {
-    const candidates = this.replicas.filter((r) => !exclude.has(r));
+    const candidates = this.replicas.filter((r) => !exclude.has(r) && !this.draining.has(r));
     const tiers = [
       candidates.filter((r) => r.routable),
       candidates.filter((r) => r.state === 'running' && !r.ejected),
@@ -34,7 +56,7 @@ export class ServicePool {
   }
 
   get readyCount(): number {
-    return this.replicas.filter((r) => r.routable).length;
+    return this.active.filter((r) => r.routable).length;
   }
 
   allReady(): boolean {
