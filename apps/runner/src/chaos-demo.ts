@@ -6,6 +6,7 @@ import { REPO_ROOT } from './config';
 import { DEFAULT_TARGETS, FULL, runChaosScenario, SHORT, ScenarioTimings } from './scenario/chaos-scenario';
 import { formatReport } from './scenario/report';
 import { RunnerApi } from './scenario/runner-api';
+import { runScenarioFiles } from './scenario/scenario-files';
 
 const USAGE = `make chaos-demo [CHAOS_DEMO_ARGS="..."]   (node apps/runner/dist/chaos-demo.js)
 
@@ -13,10 +14,14 @@ Runs load against the shop and breaks one thing per phase: baseline, kill a prod
 replica, freeze a checkout-service replica, payment outage, PostgreSQL restart, heal. Prints
 per phase requests, failures, p95/p99, recovery time and lost orders, then a verdict (exit 0 = pass).
 
+With --scenario, runs ChaosScenario files (chaos.ha-shop.dev/v1alpha1, the operator's format) instead:
+each action mapped to its local equivalent, the report in the operator's status fields.
+
 Uses the running "make demo" if its status API answers, otherwise starts one and stops it after.
+  --scenario PATH       a ChaosScenario file or a folder of them (repeatable), e.g. chaos-experiments/
   --short               short phases (about a minute in all), as the tests use
   --phase-seconds S     length of each phase (default 20; short 8)
-  --users N             concurrent virtual users (default 8; short 4)
+  --users N             concurrent virtual users (default 8; short 4; with --scenario 4, 0 for none)
   --max-recovery-seconds S   recovery target per phase (default 10)
   --status-url URL      runner status API (default http://127.0.0.1:8079)
   --data-dir DIR        the runner's data folder (default .data)
@@ -32,6 +37,7 @@ async function main(): Promise<number> {
     args: split >= 0 ? argv.slice(0, split) : argv,
     options: {
       short: { type: 'boolean' },
+      scenario: { type: 'string', multiple: true },
       'phase-seconds': { type: 'string' },
       users: { type: 'string' },
       'max-recovery-seconds': { type: 'string' },
@@ -45,10 +51,13 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  const scenarios = (values.scenario ?? []).map((p) => resolve(REPO_ROOT, p));
   const timings: ScenarioTimings = { ...(values.short ? SHORT : FULL) };
   if (values['phase-seconds']) timings.phaseMs = Number(values['phase-seconds']) * 1000;
   if (values.users) timings.users = Number(values.users);
-  if (!(timings.phaseMs >= 1000) || !(timings.users >= 1 && timings.users <= 200))
+  const scenarioUsers = values.users === undefined ? 4 : Number(values.users);
+  if (!(scenarioUsers >= 0 && scenarioUsers <= 200)) throw new Error('bad --users');
+  if (!scenarios.length && (!(timings.phaseMs >= 1000) || !(timings.users >= 1 && timings.users <= 200)))
     throw new Error('bad --phase-seconds or --users');
   const dataDir = resolve(REPO_ROOT, values['data-dir'] ?? '.data');
   const api = new RunnerApi((values['status-url'] ?? 'http://127.0.0.1:8079').replace(/\/$/, ''));
@@ -66,6 +75,18 @@ async function main(): Promise<number> {
     await api.waitFor((s) => s.phase === 'running', 300_000, 'the runner to start');
   }
   try {
+    if (scenarios.length) {
+      return (await runScenarioFiles({
+        api,
+        paths: scenarios,
+        root: REPO_ROOT,
+        users: scenarioUsers,
+        report: values.report ?? join(dataDir, 'chaos-scenario-report.json'),
+        log: (l) => console.log(l),
+      }))
+        ? 0
+        : 1;
+    }
     const status = await api.status();
     const baseUrl = status.urls.api;
     if (!baseUrl) throw new Error('the runner reports no edge URL');
