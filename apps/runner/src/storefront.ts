@@ -65,6 +65,8 @@ export class Storefront {
           NEXT_PUBLIC_API_BASE_URL: api,
           EDGE_URL: edgeUrl,
           RUNNER_STATUS_URL: `http://${cfg.host}:${cfg.statusPort}`,
+          // The /architecture dashboard adds request rate, error ratio and p95 when it can ask Prometheus.
+          ...(process.env.PROMETHEUS_URL ? { PROMETHEUS_URL: process.env.PROMETHEUS_URL } : {}),
         },
       },
       logFile,

@@ -1,0 +1,104 @@
+/** The API's shapes as the storefront reads them (see the services' DTOs and OpenAPI at /docs). */
+export interface Variant {
+  sku: string;
+  options: Record<string, string>;
+  price: number;
+  currency: string;
+  inStock: boolean;
+}
+
+export interface ProductSummary {
+  id: string;
+  slug: string;
+  name: string;
+  category: { slug: string; name: string };
+  images: string[];
+  priceFrom: { amount: number; currency: string } | null;
+  inStock: boolean;
+  variants: Variant[];
+}
+
+export interface ProductDetail extends ProductSummary {
+  description: string;
+}
+
+export interface Category {
+  slug: string;
+  name: string;
+  productCount: number;
+}
+
+export interface CartLine {
+  sku: string;
+  name: string;
+  quantity: number;
+  unitPrice: number;
+  lineTotal: number;
+  currency: string;
+  available: boolean;
+}
+
+export interface Cart {
+  id: string;
+  userId: string | null;
+  status: 'active' | 'checked_out' | 'merged' | 'deleted';
+  items: CartLine[];
+  itemCount: number;
+  subtotal: number;
+  currency: string | null;
+  pricesStale: boolean;
+  token?: string;
+}
+
+export type OrderStatus =
+  'PENDING_PAYMENT' | 'PAID' | 'PAYMENT_FAILED' | 'CANCELLED' | 'FULFILLED' | 'REFUNDED' | string;
+
+export interface Order {
+  id: string;
+  status: OrderStatus;
+  email: string | null;
+  cartId: string;
+  lines: Array<{ sku: string; name: string; unitPrice: number; quantity: number; lineTotal: number }>;
+  subtotal: number;
+  shipping: number;
+  total: number;
+  currency: string;
+  shippingAddress: {
+    name: string;
+    line1: string;
+    line2?: string;
+    city: string;
+    postalCode: string;
+    country: string;
+  };
+  declineCode: string | null;
+  createdAt: string;
+}
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
+
+export interface MoneyFigure {
+  currency: string;
+  amountMinor: number;
+}
+
+export interface Kpis {
+  window: string;
+  ordersPerMinute: number;
+  orders: { placed: number; paid: number; paymentFailed: number; cancelled: number; refunded: number };
+  revenue: MoneyFigure[];
+  averageOrderValue: MoneyFigure[];
+  paymentSuccessRate: number | null;
+  funnel: {
+    productViews: number;
+    cartAdds: number;
+    checkoutsStarted: number;
+    paid: number;
+    conversionRate: number | null;
+  };
+  activeUsers: number;
+}
