@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '@ha-shop/testkit';
 import type { RunningService } from '@ha-shop/service-kit';
-import { RECONCILE_FAILED } from '../src/orders/payment-retry.worker';
+import { RECONCILE_FAILED } from '../src/orders/pending-payment.repository';
 import {
   Cart,
   CARDS,

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { CheckoutEnv } from '../config/checkout.env';
+import type { SealedCard } from '../orders/pending-payment.repository';
 
 export interface CardDetails {
   number: string;
@@ -8,13 +9,6 @@ export interface CardDetails {
   expYear: number;
   /** Only in memory for the request's own attempt; a sealed (parked) card never has it. */
   cvc?: string;
-}
-
-export interface SealedCard {
-  keyId: string;
-  iv: Buffer;
-  tag: Buffer;
-  ciphertext: Buffer;
 }
 
 /**

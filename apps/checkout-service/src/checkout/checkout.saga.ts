@@ -8,6 +8,7 @@ import { CheckoutEnv, reservationTtlSeconds } from '../config/checkout.env';
 import { countTransition, OrderTransitions } from '../orders/order-transitions.service';
 import { OrderLine, OrderRepository, OrderRow } from '../orders/order.repository';
 import { orderEventPayload } from '../orders/order.view';
+import { PendingPaymentRepository } from '../orders/pending-payment.repository';
 import { CardVault } from './card-vault';
 import {
   AbortReason,
@@ -56,6 +57,7 @@ export class CheckoutSaga {
     private readonly transitions: OrderTransitions,
     private readonly outbox: OutboxService,
     private readonly vault: CardVault,
+    private readonly pending: PendingPaymentRepository,
     private readonly env: CheckoutEnv,
   ) {
     this.runner = new SagaRunner((id) => this.orders.find(id));
@@ -236,16 +238,8 @@ export class CheckoutSaga {
         paymentKey: paymentKeyFor(ctx.orderId),
       });
       // The retry schedule only: the card is stored (sealed, without CVC) if the charge gets parked.
-      await m.query(
-        `INSERT INTO pending_payment (order_id, next_attempt_at, deadline_at)
-         VALUES ($1, now() + make_interval(secs => $2), now() + make_interval(secs => $3))`,
-        [
-          ctx.orderId,
-          // The worker leaves the order alone while this request may still be charging it.
-          (inRequestMs + this.env.PAYMENT_RETRY_BASE_MS) / 1000,
-          this.env.PAYMENT_RETRY_DEADLINE_MS / 1000,
-        ],
-      );
+      // The worker leaves the order alone while this request may still be charging it.
+      await this.pending.insert(m, ctx.orderId, inRequestMs + this.env.PAYMENT_RETRY_BASE_MS);
       await this.outbox.append(m, {
         type: ORDER_EVENTS.placed,
         aggregateId: inserted.id,
@@ -307,37 +301,16 @@ export class CheckoutSaga {
     ctx.charge = outcome;
     if (outcome.outcome === 'authorised') return 'next';
     if (outcome.outcome === 'declined') throw new SagaAbort('declined');
-    await this.park(order.id, outcome.reason, ctx.card);
+    // The worker that resumed the order keeps its lease until it is done (it may reconcile or cancel next).
+    const sealed = ctx.card ? this.vault.seal(order.id, ctx.card) : undefined;
+    await this.pending.park(order.id, outcome.reason, sealed, ctx.claim !== undefined);
+    this.logger.warn(
+      { orderId: order.id, reason: outcome.reason },
+      'payment parked; the retry worker will charge later',
+    );
     // The first attempt is made: from here on the card is the stored one, without its CVC.
     if (ctx.card) delete ctx.card.cvc;
     return { kind: 'parked', order };
-  }
-
-  /**
-   * Schedules the next attempt (exponential backoff on the attempts so far, with jitter, capped)
-   * and keeps the card for it, sealed and without the CVC; a card already stored is kept.
-   */
-  private async park(orderId: string, reason: string, card: CheckoutContext['card']): Promise<void> {
-    const sealed = card ? this.vault.seal(orderId, card) : undefined;
-    await this.ds.query(
-      `UPDATE pending_payment SET last_error = $2,
-              next_attempt_at = now() + make_interval(secs =>
-                least($4::float8, $3::float8 * power(2, least(attempts, 30))) * (0.5 + random() / 2) / 1000),
-              key_id = coalesce($5, key_id), iv = coalesce($6, iv), tag = coalesce($7, tag),
-              ciphertext = coalesce($8, ciphertext)
-        WHERE order_id = $1`,
-      [
-        orderId,
-        reason.slice(0, 200),
-        this.env.PAYMENT_RETRY_BASE_MS,
-        this.env.PAYMENT_RETRY_MAX_BACKOFF_MS,
-        sealed?.keyId ?? null,
-        sealed?.iv ?? null,
-        sealed?.tag ?? null,
-        sealed?.ciphertext ?? null,
-      ],
-    );
-    this.logger.warn({ orderId, reason }, 'payment parked; the retry worker will charge later');
   }
 
   private async refundIfCharged(ctx: CheckoutContext): Promise<void> {

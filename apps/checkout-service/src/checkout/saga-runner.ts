@@ -20,6 +20,8 @@ export interface CheckoutContext {
   priced?: { lines: OrderLine[]; currency: string; subtotal: number; total: number };
   order?: OrderRow;
   charge?: ChargeOutcome;
+  /** Set when a retry worker resumes the order under its claim on the pending_payment row. */
+  claim?: { attempts: number };
 }
 
 export type SagaOutcome =

@@ -12,6 +12,7 @@ import {
   TransitionContext,
 } from './order.state-machine';
 import { orderEventPayload } from './order.view';
+import { PendingPaymentRepository } from './pending-payment.repository';
 
 export type TransitionResult =
   { applied: true; order: OrderRow } | { applied: false; order: OrderRow; reason: string };
@@ -29,6 +30,7 @@ export class OrderTransitions {
     private readonly ds: DataSource,
     private readonly orders: OrderRepository,
     private readonly outbox: OutboxService,
+    private readonly pending: PendingPaymentRepository,
     private readonly env: CheckoutEnv,
   ) {}
 
@@ -88,7 +90,7 @@ export class OrderTransitions {
       if (!order) return undefined;
       if (from === 'PENDING_PAYMENT') {
         // The parked card is only needed while the order waits for payment.
-        await m.query('DELETE FROM pending_payment WHERE order_id = $1', [order.id]);
+        await this.pending.delete(m, order.id);
         if (to === 'PAYMENT_FAILED' || to === 'CANCELLED') {
           // Give the cart back so the customer can try again, unless they already started a new one.
           await m.query(

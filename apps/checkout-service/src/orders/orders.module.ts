@@ -5,11 +5,12 @@ import { OrderTransitions } from './order-transitions.service';
 import { AdminOrderController, OrderController } from './order.controller';
 import { OrderRepository } from './order.repository';
 import { OrderService } from './order.service';
+import { PendingPaymentRepository } from './pending-payment.repository';
 
 @Module({
   imports: [ClientsModule, CartsModule],
   controllers: [OrderController, AdminOrderController],
-  providers: [OrderRepository, OrderTransitions, OrderService],
-  exports: [OrderRepository, OrderTransitions],
+  providers: [OrderRepository, PendingPaymentRepository, OrderTransitions, OrderService],
+  exports: [OrderRepository, PendingPaymentRepository, OrderTransitions],
 })
 export class OrdersModule {}

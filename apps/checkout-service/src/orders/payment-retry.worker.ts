@@ -11,24 +11,11 @@ import { CheckoutEnv, reconcileGraceSeconds } from '../config/checkout.env';
 import { CancelledChargeSweeper } from './cancelled-charge.sweeper';
 import { OrderRepository, OrderRow, ReservationStatus } from './order.repository';
 import { OrderStatus } from './order.state-machine';
-
-interface DueRow {
-  orderId: string;
-  keyId: string;
-  iv: Buffer;
-  tag: Buffer;
-  ciphertext: Buffer;
-  attempts: number;
-  expired: boolean;
-  /** Past the deadline and the reconciliation grace: cancelled even if payment-service cannot be asked. */
-  overdue: boolean;
-}
+import { ClaimedPayment, PendingPaymentRepository } from './pending-payment.repository';
 
 const SOLD: OrderStatus[] = ['PAID', 'FULFILLED', 'REFUNDED'];
 const STOCK_RETRY_SECONDS = 10;
 const PURGE_EVERY_MS = 60_000;
-/** pending_payment.last_error while an order past its deadline waits for payment-service to answer. */
-export const RECONCILE_FAILED = 'reconciliation: payment-service could not be asked';
 /** Budget of the reconciliation lookup (GET /payments?orderId=) that may follow a charge. */
 const LOOKUP_BUDGET_MS = 3000;
 /** A claimed row's lease outlasts the charge (bounded by CHECKOUT_DEADLINE_MS) and the lookup by this much. */
@@ -63,6 +50,7 @@ export class PaymentRetryWorker implements OnApplicationBootstrap, OnModuleDestr
   constructor(
     private readonly ds: DataSource,
     private readonly orders: OrderRepository,
+    private readonly pending: PendingPaymentRepository,
     private readonly saga: CheckoutSaga,
     private readonly vault: CardVault,
     private readonly product: ProductClient,
@@ -120,37 +108,26 @@ export class PaymentRetryWorker implements OnApplicationBootstrap, OnModuleDestr
     return due.length;
   }
 
-  /**
-   * Claims due rows in one statement and leases them for as long as a charge may take, so no
-   * other replica touches an order while this one is charging it (or cancelling it at its
-   * deadline). The saga sets the real next attempt (backoff) when the charge stays parked.
-   */
-  private async claimDue(): Promise<DueRow[]> {
-    const [rows] = (await this.ds.query(
-      `WITH due AS (
-         SELECT order_id FROM pending_payment
-          WHERE next_attempt_at <= now() AND (key_id = $1 OR deadline_at <= now())
-          ORDER BY next_attempt_at
-          LIMIT $2
-          FOR UPDATE SKIP LOCKED
-       )
-       UPDATE pending_payment p
-          SET attempts = p.attempts + 1, next_attempt_at = now() + make_interval(secs => $3)
-         FROM due WHERE p.order_id = due.order_id
-       RETURNING p.order_id AS "orderId", p.key_id AS "keyId", p.iv, p.tag, p.ciphertext, p.attempts,
-                 p.deadline_at <= now() AS expired,
-                 p.deadline_at + make_interval(secs => $4) <= now() AS overdue`,
-      [
-        this.vault.keyId,
-        this.env.PAYMENT_RETRY_BATCH_SIZE,
-        (this.env.CHECKOUT_DEADLINE_MS + LOOKUP_BUDGET_MS + LEASE_MARGIN_MS) / 1000,
-        reconcileGraceSeconds(this.env),
-      ],
-    )) as [DueRow[], number];
-    return rows;
+  /** Leases each claimed row for as long as a charge and a reconciliation lookup may take. */
+  private claimDue(): Promise<ClaimedPayment[]> {
+    return this.pending.claimDue(
+      this.vault.keyId,
+      (this.env.CHECKOUT_DEADLINE_MS + LOOKUP_BUDGET_MS + LEASE_MARGIN_MS) / 1000,
+      reconcileGraceSeconds(this.env),
+    );
   }
 
-  private async retry(row: DueRow): Promise<void> {
+  /** Works on one claimed row, then ends the claim, so no other replica acts on the order meanwhile. */
+  private async retry(row: ClaimedPayment): Promise<void> {
+    try {
+      await this.attempt(row);
+    } finally {
+      // A no-op when the order left PENDING_PAYMENT (the row is gone) or another claim took it.
+      await this.pending.reschedule(row.orderId, row.attempts);
+    }
+  }
+
+  private async attempt(row: ClaimedPayment): Promise<void> {
     const order = await this.orders.find(row.orderId);
     if (!order || order.status !== 'PENDING_PAYMENT') return;
     const card = this.vault.open(order.id, {
@@ -165,6 +142,7 @@ export class PaymentRetryWorker implements OnApplicationBootstrap, OnModuleDestr
       buyer: { userId: order.userId, email: order.email },
       card,
       order,
+      claim: { attempts: row.attempts },
     };
     if (card) {
       // Also at the deadline: one last attempt, whose answer (even a late authorisation) wins over cancelling.
@@ -188,7 +166,7 @@ export class PaymentRetryWorker implements OnApplicationBootstrap, OnModuleDestr
    * Idempotent: the lease keeps other replicas away, and every step is a compare-and-set
    * transition or a replay under a fixed key.
    */
-  private async reconcile(ctx: CheckoutContext & { order: OrderRow }, row: DueRow): Promise<void> {
+  private async reconcile(ctx: CheckoutContext & { order: OrderRow }, row: ClaimedPayment): Promise<void> {
     const orderId = ctx.order.id;
     let payments;
     try {
@@ -197,10 +175,7 @@ export class PaymentRetryWorker implements OnApplicationBootstrap, OnModuleDestr
       if (!row.overdue) {
         // Not knowing is not "no charge": keep the order (and its stock) until payment-service answers.
         this.logger.warn({ err, orderId }, 'could not ask payment-service for the charges; retrying later');
-        await this.ds.query('UPDATE pending_payment SET last_error = $2 WHERE order_id = $1', [
-          orderId,
-          RECONCILE_FAILED,
-        ]);
+        await this.pending.markReconcileFailed(orderId);
         return;
       }
       this.logger.error(
