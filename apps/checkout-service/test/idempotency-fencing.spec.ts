@@ -1,46 +1,28 @@
-import { randomBytes } from 'node:crypto';
-import type { RunningService } from '@ha-shop/service-kit';
-import { bootService, createTestDatabase, sql, testEnv, TestIssuer } from '@ha-shop/testkit';
+import { sql } from '@ha-shop/testkit';
+import { LoneCheckout, startLoneCheckout } from './support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppModule } from '../src/app.module';
 import { IdempotencyService } from '../src/checkout/idempotency.service';
 
 // Issue 14 item 6: after a lease takeover, the request that lost its lease must not complete or
 // delete the record of the retry that now holds the key (real PostgreSQL, the service's own code).
 describe('checkout idempotency records are fenced by a lock token', () => {
-  let issuer: TestIssuer;
-  let db: string;
-  let svc: RunningService;
+  let app: LoneCheckout;
   let records: IdempotencyService;
 
   beforeAll(async () => {
-    issuer = await TestIssuer.start();
-    db = await createTestDatabase('checkout');
-    svc = await bootService(
-      AppModule.forRoot(
-        testEnv({
-          DATABASE_URL: db,
-          JWKS_URL: issuer.jwksUrl,
-          INTERNAL_TOKEN: 'fencing-test',
-          PAYMENT_DATA_KEY: randomBytes(32).toString('base64'),
-          IDEMPOTENCY_WAIT_MS: '0',
-        }),
-      ),
-      'checkout-service',
-    );
-    records = svc.app.get(IdempotencyService);
+    app = await startLoneCheckout({ IDEMPOTENCY_WAIT_MS: '0' });
+    records = app.svc.app.get(IdempotencyService);
   });
-  afterAll(async () => {
-    await svc?.shutdown();
-    await issuer?.close();
-  });
+  afterAll(() => app?.close());
 
   /** A claims the key, its lease runs out (as if it stalled), B takes over. */
   const takeover = async (key: string) => {
     const a = await records.claim('user:fence', key, 'f'.repeat(64));
-    await sql(db, `UPDATE idempotency_record SET locked_until = now() - interval '1 second' WHERE key = $1`, [
-      key,
-    ]);
+    await sql(
+      app.db,
+      `UPDATE idempotency_record SET locked_until = now() - interval '1 second' WHERE key = $1`,
+      [key],
+    );
     const b = await records.claim('user:fence', key, 'f'.repeat(64));
     if (a.kind !== 'owner' || b.kind !== 'owner') throw new Error('both should be owners');
     expect(b.takeover).toBe(true);
@@ -48,7 +30,7 @@ describe('checkout idempotency records are fenced by a lock token', () => {
     return { a, b };
   };
   const record = async (key: string) =>
-    (await sql(db, 'SELECT status, response_status FROM idempotency_record WHERE key = $1', [key]))[0];
+    (await sql(app.db, 'SELECT status, response_status FROM idempotency_record WHERE key = $1', [key]))[0];
 
   it('the stalled owner cannot complete the record the new holder owns', async () => {
     const { a, b } = await takeover('k-complete');

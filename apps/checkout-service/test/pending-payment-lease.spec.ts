@@ -1,9 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { RunningService } from '@ha-shop/service-kit';
-import { bootService, createTestDatabase, sql, testEnv, TestIssuer } from '@ha-shop/testkit';
+import { sql } from '@ha-shop/testkit';
 import { DataSource } from 'typeorm';
+import { LoneCheckout, startLoneCheckout } from './support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppModule } from '../src/app.module';
 import { OrderRepository } from '../src/orders/order.repository';
 import { PendingPaymentRepository } from '../src/orders/pending-payment.repository';
 
@@ -12,47 +11,30 @@ import { PendingPaymentRepository } from '../src/orders/pending-payment.reposito
 // cancel; a second replica claimed the row meanwhile and charged the order after its cancel.
 // A claim now holds the row until its holder ends it (real PostgreSQL, the service's own code).
 describe('a claim on a parked payment is a lease its holder ends', () => {
-  let issuer: TestIssuer;
-  let db: string;
-  let svc: RunningService;
+  let app: LoneCheckout;
   let pending: PendingPaymentRepository;
-  let keyId: string;
+  const keyId = 'k'.repeat(16);
 
   beforeAll(async () => {
-    issuer = await TestIssuer.start();
-    db = await createTestDatabase('checkout');
-    svc = await bootService(
-      AppModule.forRoot(
-        testEnv({
-          DATABASE_URL: db,
-          JWKS_URL: issuer.jwksUrl,
-          INTERNAL_TOKEN: 'lease-test',
-          PAYMENT_DATA_KEY: randomBytes(32).toString('base64'),
-          PAYMENT_RETRY_WORKER_ENABLED: 'false',
-          PAYMENT_RETRY_BASE_MS: '200',
-          PAYMENT_RETRY_MAX_BACKOFF_MS: '400',
-        }),
-      ),
-      'checkout-service',
-    );
-    pending = svc.app.get(PendingPaymentRepository);
-    keyId = 'k'.repeat(16);
+    app = await startLoneCheckout({
+      PAYMENT_RETRY_WORKER_ENABLED: 'false',
+      PAYMENT_RETRY_BASE_MS: '200',
+      PAYMENT_RETRY_MAX_BACKOFF_MS: '400',
+    });
+    pending = app.svc.app.get(PendingPaymentRepository);
   });
-  afterAll(async () => {
-    await svc?.shutdown();
-    await issuer?.close();
-  });
+  afterAll(() => app?.close());
 
   /** A parked order whose next attempt is due now. */
   const parkedOrder = async (): Promise<string> => {
     const id = randomUUID();
     const cartId = randomUUID();
-    await sql(db, `INSERT INTO cart (id, user_id, status) VALUES ($1, $2, 'checked_out')`, [
+    await sql(app.db, `INSERT INTO cart (id, user_id, status) VALUES ($1, $2, 'checked_out')`, [
       cartId,
       randomUUID(),
     ]);
-    await svc.app.get(DataSource).transaction(async (m) => {
-      await svc.app.get(OrderRepository).insert(m, {
+    await app.svc.app.get(DataSource).transaction(async (m) => {
+      await app.svc.app.get(OrderRepository).insert(m, {
         id,
         userId: null,
         email: 'lease@example.test',
@@ -70,7 +52,7 @@ describe('a claim on a parked payment is a lease its holder ends', () => {
     });
     const card = { keyId, iv: randomBytes(12), tag: randomBytes(16), ciphertext: randomBytes(20) };
     await pending.park(id, 'outage', card, false);
-    await sql(db, `UPDATE pending_payment SET next_attempt_at = now() WHERE order_id = $1`, [id]);
+    await sql(app.db, `UPDATE pending_payment SET next_attempt_at = now() WHERE order_id = $1`, [id]);
     return id;
   };
   const claimOf = async (id: string) => {
@@ -95,11 +77,11 @@ describe('a claim on a parked payment is a lease its holder ends', () => {
   it('a claim that ran out cannot end the claim that replaced it', async () => {
     const id = await parkedOrder();
     const stale = await claimOf(id);
-    await sql(db, `UPDATE pending_payment SET next_attempt_at = now() WHERE order_id = $1`, [id]);
+    await sql(app.db, `UPDATE pending_payment SET next_attempt_at = now() WHERE order_id = $1`, [id]);
     const current = await claimOf(id);
     await pending.reschedule(id, stale.attempts);
     const [row] = await sql<{ leased: boolean }>(
-      db,
+      app.db,
       `SELECT next_attempt_at > now() + interval '20 seconds' AS leased FROM pending_payment WHERE order_id = $1`,
       [id],
     );

@@ -32,6 +32,38 @@ export const FAST_WORKER_ENV = {
   RESILIENCE_CHECKOUT_TO_PAYMENT_BREAKER_HALF_OPEN_AFTER_MS: '500',
 };
 
+/** checkout-service alone on a fresh database (no neighbours): for tests of its own SQL. */
+export interface LoneCheckout {
+  db: string;
+  svc: RunningService;
+  close(): Promise<void>;
+}
+
+export async function startLoneCheckout(env: Record<string, string>): Promise<LoneCheckout> {
+  const issuer = await TestIssuer.start();
+  const db = await createTestDatabase('checkout');
+  const svc = await bootService(
+    CheckoutApp.forRoot(
+      testEnv({
+        DATABASE_URL: db,
+        JWKS_URL: issuer.jwksUrl,
+        INTERNAL_TOKEN: randomBytes(16).toString('hex'),
+        PAYMENT_DATA_KEY: randomBytes(32).toString('base64'),
+        ...env,
+      }),
+    ),
+    'checkout-service',
+  );
+  return {
+    db,
+    svc,
+    async close() {
+      await svc.shutdown();
+      await issuer.close();
+    },
+  };
+}
+
 export interface Shop {
   issuer: TestIssuer;
   internalToken: string;
