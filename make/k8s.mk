@@ -26,7 +26,7 @@ k8s-status: ## Say whether the k8s-up control plane runs, and print its kubeconf
 	@node $(K8S_CLI) status --state-dir $(K8S_STATE_DIR) || true
 
 # Charts, images and the k3d demo cluster (docs/kubernetes.md).
-CHART_DIRS := charts/product-service charts/user-service charts/checkout-service charts/payment-service charts/analytics-service charts/ha-shop
+CHART_DIRS := charts/product-service charts/user-service charts/checkout-service charts/payment-service charts/analytics-service charts/storefront charts/ha-shop
 HELM ?= helm
 DEMO_ENV ?= dev
 BOOTSTRAP := node k8s/scripts/bootstrap.mjs
@@ -36,8 +36,8 @@ BOOTSTRAP := node k8s/scripts/bootstrap.mjs
 charts-generate: ## Copy the alert rules and dashboards into charts/ha-shop/files and rewrite every values.schema.json
 	rm -rf charts/ha-shop/files/prometheus-rules charts/ha-shop/files/dashboards
 	mkdir -p charts/ha-shop/files/prometheus-rules charts/ha-shop/files/dashboards
-	cp observability/prometheus/rules/*.yml charts/ha-shop/files/prometheus-rules/
-	cp observability/grafana/dashboards/*.json charts/ha-shop/files/dashboards/
+	cp monitoring/prometheus/rules/*.yml charts/ha-shop/files/prometheus-rules/
+	cp monitoring/grafana/dashboards/*.json charts/ha-shop/files/dashboards/
 	node charts/schema/generate.mjs
 
 charts-deps: ## helm dependency build for every chart (the library into each service chart, the services into ha-shop)
@@ -46,7 +46,7 @@ charts-deps: ## helm dependency build for every chart (the library into each ser
 helm-lint: charts-deps ## helm lint --strict of every chart
 	$(HELM) lint --strict charts/ha-shop-lib $(CHART_DIRS)
 
-images: ## Build every service image with Docker and import it into the k3d cluster
+images: ## Build every service image and the storefront's with Docker and import them into the k3d cluster
 	$(BOOTSTRAP) images
 
 demo-cluster: install ## k3d cluster + Istio, Prometheus/Grafana, CloudNativePG, Jaeger, Chaos Mesh + the shop (DEMO_ENV=dev); prints the URLs

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
+import { storefrontSchema } from './storefront-schema.mjs';
 import { umbrellaSchema } from './umbrella-schema.mjs';
 import { bool, int, obj, shopProperties, str, workloadSchema } from './workload-schema.mjs';
 
@@ -86,6 +87,7 @@ async function render(schema, file) {
 const outputs = {
   'ha-shop-lib/values.schema.json': librarySchema(),
   'ha-shop/values.schema.json': umbrellaSchema(Object.keys(SERVICE_CONFIG)),
+  'storefront/values.schema.json': storefrontSchema(),
   ...Object.fromEntries(
     Object.keys(SERVICE_CONFIG).map((s) => [`${s}/values.schema.json`, serviceSchema(s)]),
   ),

@@ -11,6 +11,7 @@ export function umbrellaSchema(services) {
     ...obj({
       global: globalSchema,
       ...Object.fromEntries(services.map((s) => [s, { type: 'object', properties: { enabled: bool } }])),
+      storefront: { type: 'object', properties: { enabled: bool } },
       'ha-shop-lib': { type: 'object' },
       postgres: obj({
         instances: int(1, 9),

@@ -160,6 +160,7 @@ function images() {
   if (existing) return skip('building and importing images');
   const tagOf = (name) => `ha-shop/${name}:${opts.imageTag ?? 'dev'}`;
   const builds = SERVICES.map((svc) => [tagOf(svc), ['--build-arg', `SERVICE=${svc}`]]);
+  builds.push([tagOf('storefront'), ['--target', 'storefront']]);
   // The chaos operator has a recipe of its own (operator/Dockerfile), same build context.
   if (existsSync(join(ROOT, 'operator', 'Dockerfile'))) {
     builds.push([tagOf('chaos-operator'), ['-f', join(ROOT, 'operator', 'Dockerfile')]]);
@@ -172,7 +173,7 @@ function images() {
 
 function shop() {
   step(`ha-shop (${opts.env}) in namespace ${opts.namespace}`);
-  for (const chart of [...SERVICES, 'ha-shop'])
+  for (const chart of [...SERVICES, 'storefront', 'ha-shop'])
     sh('helm', ['dependency', 'build', join(chartsDir, chart), '--skip-refresh']);
   sh('helm', [
     'upgrade',

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareCharts } from './support/charts';
 import { Cluster, startCluster } from './support/cluster';
-import { K8S_DIR, REPO_ROOT, SERVICES } from './support/paths';
+import { K8S_DIR, REPO_ROOT, WORKLOADS } from './support/paths';
 import { mustRun } from './support/tools';
 
 const SCRIPT = join(K8S_DIR, 'scripts/bootstrap.mjs');
@@ -71,7 +71,7 @@ describe('bootstrap script against an existing kubeconfig', () => {
       revision: string;
     }[];
     expect(releases).toEqual([expect.objectContaining({ name: 'ha-shop', status: 'deployed' })]);
-    for (const svc of SERVICES) {
+    for (const svc of WORKLOADS) {
       const d = await cluster.apps.readNamespacedDeployment({ name: `ha-shop-${svc}`, namespace: 'ha-shop' });
       expect(d.status?.readyReplicas, svc).toBeGreaterThanOrEqual(1);
       expect(d.spec?.template.spec?.containers[0].image).toBe(`ha-shop/${svc}:dev`);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseManifests, prepareCharts, render, VARIANTS } from './support/charts';
 import { Cluster, createNamespace, serverDryRun, startCluster } from './support/cluster';
-import { CHARTS, CHARTS_DIR, ENVIRONMENTS, environmentValues, REPO_ROOT, SERVICES } from './support/paths';
+import { CHARTS, CHARTS_DIR, ENVIRONMENTS, environmentValues, REPO_ROOT, WORKLOADS } from './support/paths';
 import { runTool } from './support/tools';
 
 // Lint, schema and render checks, each rendered stream dry-run on the server (admission,
@@ -40,7 +40,7 @@ describe('charts: lint, schema, render and server-side dry-run', () => {
       const r = await render(cluster, join(charts, 'ha-shop'), ['--namespace', namespace, ...args]);
       expect(r.code, r.stderr).toBe(0);
       const objects = parseManifests(r.stdout);
-      expect(objects.filter((o) => o.kind === 'Deployment')).toHaveLength(SERVICES.length);
+      expect(objects.filter((o) => o.kind === 'Deployment')).toHaveLength(WORKLOADS.length);
       await serverDryRun(cluster, namespace, r.stdout);
     });
   }
@@ -88,6 +88,9 @@ describe('charts: lint, schema, render and server-side dry-run', () => {
       'HorizontalPodAutoscaler',
       'Job',
       'PodDisruptionBudget',
+      // The storefront's read-only Role for /architecture's kubernetes source.
+      'Role',
+      'RoleBinding',
       'Secret',
       'Service',
       'ServiceAccount',
@@ -138,8 +141,8 @@ describe('charts: lint, schema, render and server-side dry-run', () => {
 
   it("keeps the chart's copies of the alert rules, dashboards and schemas identical to their sources", async () => {
     const pairs: [string, string][] = [
-      ['observability/prometheus/rules', 'charts/ha-shop/files/prometheus-rules'],
-      ['observability/grafana/dashboards', 'charts/ha-shop/files/dashboards'],
+      ['monitoring/prometheus/rules', 'charts/ha-shop/files/prometheus-rules'],
+      ['monitoring/grafana/dashboards', 'charts/ha-shop/files/dashboards'],
     ];
     for (const [src, copy] of pairs) {
       const names = readdirSync(join(REPO_ROOT, src)).sort();

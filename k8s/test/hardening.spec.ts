@@ -4,6 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { K8sObject, ofKind, podTemplates, prepareCharts, renderObjects, VARIANTS } from './support/charts';
 import { CHARTS, CHARTS_DIR, ENVIRONMENTS, environmentValues } from './support/paths';
+
+// The one pod that talks to the API server (the kubernetes source of /architecture) and keeps
+// a second writable directory, Next's cache.
+const STOREFRONT = /^Deployment\/shop-storefront$/;
 import { offlineTools, Toolbox } from './support/tools';
 
 // What every rendered pod must look like, whatever the values. Rendering needs no cluster.
@@ -43,7 +47,7 @@ describe('hardening and secrets of every rendered pod', () => {
         expect(spec.securityContext.runAsNonRoot, where).toBe(true);
         expect(spec.securityContext.runAsUser, where).toBeGreaterThan(0);
         expect(spec.securityContext.seccompProfile?.type, where).toBe('RuntimeDefault');
-        expect(spec.automountServiceAccountToken, where).toBe(false);
+        expect(spec.automountServiceAccountToken, where).toBe(STOREFRONT.test(owner));
         for (const c of spec.containers) {
           const sc = c.securityContext;
           expect(sc.runAsNonRoot, where).toBe(true);
@@ -58,12 +62,16 @@ describe('hardening and secrets of every rendered pod', () => {
             c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory,
             where,
           ).toBeTruthy();
-          // A writable /tmp is the only writable path.
+          // A writable /tmp is the only writable path (and the storefront's Next cache).
           expect(
             c.volumeMounts.map((m: { mountPath: string }) => m.mountPath),
             where,
-          ).toEqual(['/tmp']);
-          expect(spec.volumes.find((v: { name: string }) => v.name === 'tmp').emptyDir, where).toBeDefined();
+          ).toEqual(STOREFRONT.test(owner) ? ['/tmp', '/app/apps/storefront/.next/cache'] : ['/tmp']);
+          for (const m of c.volumeMounts as { name: string }[])
+            expect(
+              spec.volumes.find((v: { name: string }) => v.name === m.name).emptyDir,
+              where,
+            ).toBeDefined();
         }
       }
     }
@@ -88,11 +96,17 @@ describe('hardening and secrets of every rendered pod', () => {
         expect(new Set(c.env.map((e: { name: string }) => e.name)).size, `${where}: duplicate env`).toBe(
           c.env.length,
         );
+        const preStop = c.lifecycle.preStop.sleep.seconds;
+        expect(preStop, where).toBeGreaterThan(0);
+        if (STOREFRONT.test(`Deployment/${d.metadata.name}`)) {
+          // Next's server has no drain of its own: the preStop pause is what lets endpoints forget it.
+          expect(pod.terminationGracePeriodSeconds, where).toBeGreaterThan(preStop);
+          expect(env.HOSTNAME, where).toBe('0.0.0.0');
+          continue;
+        }
         // Behind the sidecar and the ingress gateway, both hops must be believed for X-Forwarded-For.
         if (name === 'default') expect(env.TRUSTED_PROXIES, where).toBe('loopback,uniquelocal');
         if (name === 'no-istio') expect(env.TRUSTED_PROXIES, where).toBeUndefined();
-        const preStop = c.lifecycle.preStop.sleep.seconds;
-        expect(preStop, where).toBeGreaterThan(0);
         // SIGTERM arrives after the preStop pause; the process then has SHUTDOWN_GRACE_MS.
         expect(pod.terminationGracePeriodSeconds, where).toBeGreaterThanOrEqual(
           preStop + Number(env.SHUTDOWN_GRACE_MS) / 1000,

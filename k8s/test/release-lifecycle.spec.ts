@@ -6,8 +6,8 @@ import { waitFor } from '@ha-shop/k8s-harness';
 import { prepareCharts, VARIANTS } from './support/charts';
 import { Cluster, createNamespace, startCluster } from './support/cluster';
 import { watchRollout, worstHeadroom } from './support/rollout';
-import { SERVICES } from './support/paths';
-import { mustRun } from './support/tools';
+import { SERVICES, WORKLOADS } from './support/paths';
+import { mustRun, runTool } from './support/tools';
 
 const RELEASE = 'shop';
 const deploymentName = (svc: string) => `${RELEASE}-${svc}`;
@@ -45,9 +45,9 @@ describe('ha-shop release lifecycle', () => {
       `every Deployment rolled out to ${tag}`,
       async () => {
         const all = await deployments();
-        if (all.length !== SERVICES.length) return false;
-        const pods = (await cluster.core.listNamespacedPod({ namespace: ns })).items.filter(
-          (p) => p.metadata?.labels?.['app.kubernetes.io/component'] === 'service',
+        if (all.length !== WORKLOADS.length) return false;
+        const pods = (await cluster.core.listNamespacedPod({ namespace: ns })).items.filter((p) =>
+          ['service', 'frontend'].includes(p.metadata?.labels?.['app.kubernetes.io/component'] ?? ''),
         );
         return (
           all.every((d) => {
@@ -62,7 +62,7 @@ describe('ha-shop release lifecycle', () => {
               d.spec?.template.spec?.containers[0].image?.endsWith(`:${tag}`)
             );
           }) &&
-          pods.length === SERVICES.length * 2 &&
+          pods.length === WORKLOADS.length * 2 &&
           pods.every((p) => p.spec?.containers[0].image?.endsWith(`:${tag}`) && p.status?.phase === 'Running')
         );
       },
@@ -89,7 +89,7 @@ describe('ha-shop release lifecycle', () => {
     // The HPAs (minReplicas 2) own the replica count; the Deployments start at one.
     await rolledOutTo('1.0.0');
     const pods = (await cluster.core.listNamespacedPod({ namespace: ns })).items;
-    for (const svc of SERVICES) {
+    for (const svc of WORKLOADS) {
       const mine = pods.filter((p) => p.metadata?.labels?.['app.kubernetes.io/name'] === svc);
       expect(mine, svc).toHaveLength(2);
       for (const p of mine) {
@@ -103,14 +103,36 @@ describe('ha-shop release lifecycle', () => {
           items: unknown[];
         }
       ).items.length;
-    expect(await count('horizontalpodautoscalers')).toBe(SERVICES.length);
-    expect(await count('poddisruptionbudgets')).toBe(SERVICES.length);
-    // One per service, the namespace's default deny, the shared egress and the database's.
-    expect(await count('networkpolicies')).toBe(SERVICES.length + 3);
+    expect(await count('horizontalpodautoscalers')).toBe(WORKLOADS.length);
+    expect(await count('poddisruptionbudgets')).toBe(WORKLOADS.length);
+    // One per workload, the namespace's default deny, the shared egress and the database's.
+    expect(await count('networkpolicies')).toBe(WORKLOADS.length + 3);
+    // The storefront has no /metrics.
     expect(await count('servicemonitors.monitoring.coreos.com')).toBe(SERVICES.length);
     expect(await count('prometheusrules.monitoring.coreos.com')).toBe(1);
-    expect(await count('destinationrules.networking.istio.io')).toBe(SERVICES.length);
-    expect(await count('authorizationpolicies.security.istio.io')).toBe(SERVICES.length);
+    expect(await count('destinationrules.networking.istio.io')).toBe(WORKLOADS.length);
+    expect(await count('authorizationpolicies.security.istio.io')).toBe(WORKLOADS.length);
+    // Only the storefront reads the API, with a token of its own and a read-only Role.
+    expect(await count('roles')).toBe(1);
+    const sf = await cluster.apps.readNamespacedDeployment({
+      name: deploymentName('storefront'),
+      namespace: ns,
+    });
+    expect(sf.spec?.template.spec?.automountServiceAccountToken).toBe(true);
+    const canI = (verb: string, resource: string) =>
+      runTool(cluster, 'kubectl', [
+        'auth',
+        'can-i',
+        verb,
+        resource,
+        '-n',
+        ns,
+        `--as=system:serviceaccount:${ns}:${deploymentName('storefront')}`,
+      ]);
+    expect((await canI('list', 'pods')).stdout.trim()).toBe('yes');
+    expect((await canI('list', 'horizontalpodautoscalers.autoscaling')).stdout.trim()).toBe('yes');
+    expect((await canI('delete', 'pods')).stdout.trim()).toBe('no');
+    expect((await canI('get', 'secrets')).stdout.trim()).toBe('no');
     expect(await count('clusters.postgresql.cnpg.io')).toBe(1);
     expect(await count('databases.postgresql.cnpg.io')).toBe(SERVICES.length);
     secretsAtInstall = await sharedSecret();
@@ -144,7 +166,7 @@ describe('ha-shop release lifecycle', () => {
     for (const d of await deployments())
       expect(d.metadata!.generation!).toBeGreaterThan(before.get(d.metadata!.name!)!);
     const worst = worstHeadroom(watch.samples);
-    for (const svc of SERVICES) {
+    for (const svc of WORKLOADS) {
       expect(worst[deploymentName(svc)], `${svc} ready replicas dropped below desired`).toBe(0);
       // The watch saw the rollout itself, not just the state before and after.
       expect(watch.samples.filter((s) => s.name === deploymentName(svc)).length, svc).toBeGreaterThan(3);
@@ -165,7 +187,7 @@ describe('ha-shop release lifecycle', () => {
       watch.stop();
     }
     const worst = worstHeadroom(watch.samples);
-    for (const svc of SERVICES)
+    for (const svc of WORKLOADS)
       expect(worst[deploymentName(svc)], `${svc} ready replicas dropped below desired`).toBe(0);
     const history = JSON.parse(await helm(['history', RELEASE, '-o', 'json'])) as {
       revision: number;
@@ -278,7 +300,7 @@ describe('ha-shop release lifecycle', () => {
     expect(env.find((e) => e.name === 'DB_MIGRATE_ON_START')?.value).toBe('false');
     await waitFor('bare Deployments ready', async () => {
       const all = (await cluster.apps.listNamespacedDeployment({ namespace: bare })).items;
-      return all.length === SERVICES.length && all.every((x) => (x.status?.readyReplicas ?? 0) >= 1);
+      return all.length === WORKLOADS.length && all.every((x) => (x.status?.readyReplicas ?? 0) >= 1);
     });
     const crdKinds = [
       'virtualservices.networking.istio.io',

@@ -1,7 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startRunner, type TestRunner } from '../../runner/test/support';
-import { launchChromium, screenshot, seriousA11yViolations } from './support/browser';
+import { launchChromium } from '@ha-shop/testkit';
+import { screenshot, seriousA11yViolations } from './support/browser';
 import { addTeaProduct, readAdmin, type Admin } from './support/shop-data';
 
 const CARD_OK = '4242 4242 4242 4242';

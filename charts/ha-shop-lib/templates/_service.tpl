@@ -104,7 +104,7 @@ spec:
 
 {{/*
 Scrapes /metrics and labels the series with the workload's short name as `service`, the
-label every recording rule and dashboard groups by (observability/prometheus/rules).
+label every recording rule and dashboard groups by (monitoring/prometheus/rules).
 */}}
 {{- define "ha-shop-lib.serviceMonitor" -}}
 {{- if include "ha-shop-lib.monitoringOn" . -}}

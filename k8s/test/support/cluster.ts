@@ -1,6 +1,12 @@
 import * as k8s from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
-import { ControlPlane, startControlPlane, thirdPartyCrds, waitFor } from '@ha-shop/k8s-harness';
+import {
+  ControlPlane,
+  installCrds as installCrdFiles,
+  startControlPlane,
+  thirdPartyCrds,
+  waitFor,
+} from '@ha-shop/k8s-harness';
 import { mustRun, Toolbox } from './tools';
 
 export type CrdSet = 'istio' | 'prometheusOperator' | 'cloudnativePg' | 'chaosMesh';
@@ -28,29 +34,20 @@ export async function startCluster(crds: CrdSet[]): Promise<Cluster> {
     stop: () => cp.stop(),
   };
   try {
-    const files = await thirdPartyCrds();
-    // One kubectl run for all of them, without client-side schema checks (the API server
-    // validates CRDs itself): CRD installs are the slowest part of a test file's setup.
-    const args = crds.flatMap((set) => ['-f', files[set]]);
-    await mustRun(cluster, 'kubectl', [
-      'apply',
-      '--server-side',
-      '--force-conflicts',
-      '--validate=false',
-      ...args,
-    ]);
-    await mustRun(cluster, 'kubectl', [
-      'wait',
-      '--for=condition=Established',
-      'crd',
-      '--all',
-      '--timeout=120s',
-    ]);
+    if (crds.length) await installCrds(cluster, crds);
   } catch (err) {
     await cp.stop();
     throw err;
   }
   return cluster;
+}
+
+async function installCrds(cluster: Cluster, crds: CrdSet[]): Promise<void> {
+  const files = await thirdPartyCrds();
+  await installCrdFiles(
+    cluster.cp,
+    crds.map((set) => files[set]),
+  );
 }
 
 /** A fresh namespace whose default ServiceAccount exists (pods can be admitted). */

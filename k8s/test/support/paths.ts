@@ -11,8 +11,10 @@ export const SERVICES = [
   'payment-service',
   'analytics-service',
 ] as const;
+/** Every Deployment of the umbrella chart: the services and the storefront. */
+export const WORKLOADS = [...SERVICES, 'storefront'] as const;
 /** Every chart in charts/ that this project owns, library first. */
-export const CHARTS = ['ha-shop-lib', ...SERVICES, 'ha-shop'] as const;
+export const CHARTS = ['ha-shop-lib', ...WORKLOADS, 'ha-shop'] as const;
 
 export function environmentValues(env: (typeof ENVIRONMENTS)[number]): string {
   return resolve(K8S_DIR, 'environments', `${env}.yaml`);

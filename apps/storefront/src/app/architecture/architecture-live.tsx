@@ -4,6 +4,7 @@ import { useActionState, useEffect, useState } from 'react';
 import type { ArchitectureSnapshot, ServiceView } from '@/lib/architecture/snapshot';
 import { chaosAction, type ChaosState } from '../actions/chaos';
 import { KpiTiles } from './kpi-tiles';
+import { RecentTraces } from './recent-traces';
 import styles from './architecture.module.css';
 
 const REFRESH_MS = 2_000;
@@ -174,9 +175,7 @@ export function ArchitectureLive({
         ))}
       </ol>
       <h2>Recent traces</h2>
-      <p className="hint">
-        No trace backend is configured for this dashboard (traces go to OTLP when OTEL_* is set).
-      </p>
+      <RecentTraces traces={snapshot.traces ?? []} note={snapshot.tracesNote} />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { kpis } from '../bff/shop';
 import { storefrontBreakers } from '../bff/api-client';
+import { recentTraces } from './jaeger';
 import { prometheusMetrics } from './prometheus';
 import type {
   ArchitectureSnapshot,
@@ -15,7 +16,7 @@ interface RunnerReplica extends ReplicaView {
 
 interface RunnerStatus {
   phase: string;
-  urls: { edge: string | null };
+  urls: { edge: string | null; jaeger?: string | null };
   postgres: { state: string; restarts: number };
   services: Array<{
     name: string;
@@ -96,6 +97,8 @@ export class RunnerSource implements ArchitectureSource {
   constructor(
     private readonly statusUrl: string,
     private readonly prometheusUrl: string | undefined,
+    /** Jaeger's query API; by default the one the runner started (its status says where). */
+    private readonly jaegerUrl?: string,
   ) {}
 
   async snapshot(viewerToken?: string): Promise<ArchitectureSnapshot> {
@@ -108,7 +111,13 @@ export class RunnerSource implements ArchitectureSource {
       kpis(viewerToken, '1h'),
       prometheusMetrics(this.prometheusUrl),
     ]);
-    const breakers = await Promise.all(status.services.map((s) => breakersOf(s.address)));
+    const [breakers, traces] = await Promise.all([
+      Promise.all(status.services.map((s) => breakersOf(s.address))),
+      recentTraces(
+        this.jaegerUrl ?? status.urls.jaeger,
+        status.services.filter((s) => s.state === 'running').map((s) => s.name),
+      ),
+    ]);
     const local = requestRates(status, now);
     const services: ServiceView[] = status.services.map((s, i) => {
       const fromProm = prom.metrics.get(s.name);
@@ -153,6 +162,8 @@ export class RunnerSource implements ArchitectureSource {
           replica,
           message,
         })),
+      traces: traces.traces,
+      tracesNote: traces.note,
       chaosAvailable: true,
     };
   }

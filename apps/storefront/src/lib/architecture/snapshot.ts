@@ -40,6 +40,19 @@ export interface TimelineEntry {
   message: string;
 }
 
+/** One recent trace, by its root span (from Jaeger). */
+export interface TraceView {
+  traceId: string;
+  rootService: string;
+  operation: string;
+  startedAt: string;
+  durationMs: number;
+  spans: number;
+  services: string[];
+  error: boolean;
+  url: string;
+}
+
 /** Everything /architecture shows, from one source at one moment. */
 export interface ArchitectureSnapshot {
   source: string;
@@ -55,6 +68,9 @@ export interface ArchitectureSnapshot {
   /** Why rate/error/p95 are missing, when they are. */
   metricsNote: string | null;
   timeline: TimelineEntry[];
+  traces: TraceView[];
+  /** Why traces are missing, when they are. */
+  tracesNote: string | null;
   chaosAvailable: boolean;
 }
 

@@ -1,3 +1,4 @@
+import { KubernetesSource } from './kubernetes-source';
 import { RunnerSource } from './runner-source';
 import type { ArchitectureSource } from './snapshot';
 
@@ -5,8 +6,8 @@ export class SourceNotAvailable extends Error {}
 
 /**
  * The dashboard's data source, by configuration: `runner` (one machine: the runner's status
- * API, plus Prometheus) is the only one implemented; `kubernetes` (the Kubernetes API plus
- * kube-prometheus-stack) is not written yet and says so instead of pretending.
+ * API, plus Prometheus) or `kubernetes` (the release's objects through the Kubernetes API,
+ * plus kube-prometheus-stack; the storefront chart sets it).
  */
 export function architectureSource(
   env: Record<string, string | undefined> = process.env,
@@ -16,13 +17,23 @@ export function architectureSource(
     return new RunnerSource(
       env.RUNNER_STATUS_URL ?? 'http://127.0.0.1:8079',
       env.PROMETHEUS_URL || undefined,
+      env.JAEGER_URL || undefined,
     );
   }
-  throw new SourceNotAvailable(
-    kind === 'kubernetes'
-      ? 'the kubernetes source is not implemented yet (see docs/storefront.md)'
-      : `unknown ARCHITECTURE_SOURCE "${kind}" (use "runner")`,
-  );
+  if (kind === 'kubernetes') {
+    const namespace = env.ARCHITECTURE_NAMESPACE;
+    const release = env.ARCHITECTURE_RELEASE;
+    if (!namespace || !release)
+      throw new SourceNotAvailable(
+        'the kubernetes source needs ARCHITECTURE_NAMESPACE and ARCHITECTURE_RELEASE',
+      );
+    return new KubernetesSource(
+      { namespace, release, podName: env.POD_NAME },
+      env.PROMETHEUS_URL || undefined,
+      env.JAEGER_URL || undefined,
+    );
+  }
+  throw new SourceNotAvailable(`unknown ARCHITECTURE_SOURCE "${kind}" (use "runner" or "kubernetes")`);
 }
 
 /** Chaos actions exist on one machine only: the runner's loopback API. */
