@@ -51,5 +51,5 @@ demo-reset: ## Wipe the demo's data (PostgreSQL data, generated keys, admin acco
 	rm -rf .data
 
 
-bench: build ## Benchmarks: service startup time, as ratios to a baseline measured in the same run
-	node bench/startup.mjs
+bench: build ## Benchmarks: throughput, latency, memory and cold start, as ratios to a ceiling measured in the same run (docs/performance.md)
+	node bench/run.mjs

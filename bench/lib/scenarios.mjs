@@ -1,0 +1,41 @@
+// The request/response scenarios: what each one asks for and where (one replica directly, or
+// through the edge under /api, as a browser would).
+export const HTTP_SCENARIOS = [
+  {
+    name: 'catalog list of 20',
+    service: 'product-service',
+    kind: 'get',
+    paths: () => ['/products?limit=20'],
+  },
+  {
+    name: 'product by slug',
+    service: 'product-service',
+    kind: 'get',
+    paths: (catalog) => catalog.slugs.slice(0, 100).map((s) => `/products/${encodeURIComponent(s)}`),
+  },
+  { name: 'search "lap"', service: 'product-service', kind: 'get', paths: () => ['/search?q=lap'] },
+  { name: 'add to cart', service: 'checkout-service', kind: 'add-to-cart' },
+];
+
+/** Upper bound of add-to-cart requests per second, to create enough carts up front. */
+const ADD_TO_CART_MAX_RATE = 5000;
+
+export function targets(platform, scenario) {
+  return [
+    { target: 'direct', origin: platform.directOrigin(scenario.service), prefix: '' },
+    { target: 'edge', origin: platform.runner.edgeUrl, prefix: '/api' },
+  ];
+}
+
+export function httpJob(cfg, platform, scenario, { origin, prefix }) {
+  const base = {
+    origin,
+    prefix,
+    connections: cfg.connections,
+    durationS: cfg.durationS,
+    warmupS: cfg.warmupS,
+  };
+  if (scenario.kind === 'get')
+    return { ...base, kind: 'get', paths: scenario.paths(platform.catalog).map((p) => prefix + p) };
+  return { ...base, kind: 'add-to-cart', skus: platform.catalog.skus, maxRate: ADD_TO_CART_MAX_RATE };
+}

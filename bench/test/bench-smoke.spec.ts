@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SERVICE_NAMES } from '../../apps/runner/src/services';
+
+const ROOT = resolve(__dirname, '..', '..');
+
+interface Report {
+  machine: { cores: number; node: string; postgres: string };
+  catalog: { products: number; variants: number };
+  results: {
+    ceiling: { okPerSec: number };
+    http: Array<{ scenario: string; target: string; okPerSec: number; ratioToCeiling: number }>;
+    checkout: { completed: number; failed: number; failures: Record<string, number> };
+  };
+  orders: { accepted: number; stored: number };
+  memory: { byService: Record<string, { idleMb: number; peakMb: number }> };
+  coldStart: { bareNodeMs: number; services: Record<string, { ms: number }> };
+  runs: unknown[];
+}
+
+/** `make bench` shrunk to seconds: the same code path, so the bench cannot rot unnoticed. */
+describe('make bench (smoke: 1 repetition, 1 s per scenario)', () => {
+  const out = mkdtempSync(join(tmpdir(), 'ha-shop-bench-smoke-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('measures every scenario, completes checkouts, never fails one except by shedding load, and writes both reports', async () => {
+    const env = {
+      ...process.env,
+      BENCH_OUT: out,
+      BENCH_REPEAT: '1',
+      BENCH_DURATION: '1',
+      BENCH_WARMUP: '0.3',
+      BENCH_CONNECTIONS: '4',
+      BENCH_CUSTOMERS: '3',
+      BENCH_REPLICAS: '1',
+      BENCH_STARTUP_RUNS: '1',
+      BENCH_COLD_START_SERVICES: 'payment-service',
+      BENCH_LOG_LEVEL: 'warn',
+    };
+    const child = spawn(process.execPath, [join(ROOT, 'bench', 'run.mjs')], {
+      cwd: ROOT,
+      env,
+      stdio: 'pipe',
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const code = await new Promise<number | null>((r) => {
+      // Bounded: a hung bench fails the test with what it printed instead of outliving it.
+      const timer = setTimeout(() => child.kill('SIGTERM'), 560_000);
+      child.once('exit', (c) => {
+        clearTimeout(timer);
+        r(c);
+      });
+    });
+    expect(code, output).toBe(0);
+
+    const report = JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8')) as Report;
+    expect(existsSync(join(out, 'bench.md'))).toBe(true);
+    expect(report.machine.cores).toBeGreaterThan(0);
+    expect(report.machine.postgres).toMatch(/^\d+/);
+    expect(report.catalog.products).toBe(1000);
+    expect(report.runs).toHaveLength(1);
+    expect(report.results.ceiling.okPerSec).toBeGreaterThan(0);
+    const rows = report.results.http.map((r) => `${r.scenario} / ${r.target}`);
+    for (const scenario of ['catalog list of 20', 'product by slug', 'search "lap"', 'add to cart'])
+      for (const target of ['direct', 'edge']) expect(rows).toContain(`${scenario} / ${target}`);
+    for (const r of report.results.http) expect(typeof r.ratioToCeiling).toBe('number');
+
+    expect(report.results.checkout.completed).toBeGreaterThan(0);
+    // A busy machine may shed load (503/504, the shop's answer to overload); anything else is a defect.
+    for (const kind of Object.keys(report.results.checkout.failures)) expect(kind).toMatch(/ 50[34]\b/);
+    expect(report.orders.stored).toBe(report.orders.accepted);
+
+    for (const s of SERVICE_NAMES) {
+      expect(report.memory.byService[s].idleMb).toBeGreaterThan(0);
+      expect(report.memory.byService[s].peakMb).toBeGreaterThan(0);
+    }
+    expect(report.coldStart.services['payment-service'].ms).toBeGreaterThan(0);
+  });
+});
