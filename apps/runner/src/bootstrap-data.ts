@@ -10,7 +10,7 @@ export interface AdminCredentials {
   createdAt: string;
 }
 
-interface Context {
+export interface BootstrapContext {
   dataDir: string;
   logDir: string;
   /** The environment the service's replicas get (DATABASE_URL and so on). */
@@ -26,7 +26,7 @@ export function forgetSeeding(dataDir: string): void {
 }
 
 /** Schema first, with each service's own `migrate` command, so replicas never race to migrate. */
-export async function migrate(spec: ServiceSpec, ctx: Context): Promise<'migrated' | 'at-start'> {
+export async function migrate(spec: ServiceSpec, ctx: BootstrapContext): Promise<'migrated' | 'at-start'> {
   if (!existsSync(spec.migrateJs)) return 'at-start';
   const res = await runNodeScript(spec.migrateJs, {
     cwd: spec.appDir,
@@ -38,7 +38,11 @@ export async function migrate(spec: ServiceSpec, ctx: Context): Promise<'migrate
 }
 
 /** The demo catalog, once per cluster (product-service's `seed` command; it is idempotent anyway). */
-export async function seedCatalogOnce(spec: ServiceSpec, ctx: Context, products: number): Promise<string> {
+export async function seedCatalogOnce(
+  spec: ServiceSpec,
+  ctx: BootstrapContext,
+  products: number,
+): Promise<string> {
   const marker = join(ctx.dataDir, SEED_MARKER);
   if (existsSync(marker)) return 'catalog already seeded';
   const script = join(spec.appDir, 'dist', 'seed.js');
@@ -63,7 +67,7 @@ export async function seedCatalogOnce(spec: ServiceSpec, ctx: Context, products:
  */
 export async function ensureAdmin(
   spec: ServiceSpec,
-  ctx: Context,
+  ctx: BootstrapContext,
   force: boolean,
 ): Promise<{ admin?: AdminCredentials; note: string }> {
   const file = join(ctx.dataDir, ADMIN_FILE);

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Chaos } from './chaos';
+import { Chaos } from './chaos/chaos-actions';
 import { helpText, parseConfig, RunnerConfig } from './config';
 import { Runner } from './runner';
 import { createStatusApi } from './status-api';

@@ -1,6 +1,6 @@
 import Fastify, { FastifyInstance, FastifyReply } from 'fastify';
 import { runnerMetrics } from './autoscaler/runner-metrics';
-import { Chaos, ChaosError, FaultRequest } from './chaos';
+import { Chaos, ChaosError, FaultRequest } from './chaos/chaos-actions';
 import { Runner } from './runner';
 
 const SERVICE = { type: 'string', pattern: '^[a-z0-9-]{1,40}$' } as const;

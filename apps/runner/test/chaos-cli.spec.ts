@@ -61,7 +61,7 @@ const faultsOf = (s: RunnerStatus, name: string) => {
 describe('npm run chaos (the chaos CLI against a running runner)', () => {
   let runner: TestRunner;
   const cli = (...args: string[]) =>
-    run(process.execPath, [join(RUNNER_DIST, 'chaos-cli.js'), ...args], {
+    run(process.execPath, [join(RUNNER_DIST, 'chaos', 'action-cli.js'), ...args], {
       DEMO_STATUS_URL: runner.statusUrl,
     });
 

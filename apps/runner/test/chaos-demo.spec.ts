@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScenarioReport } from '../src/scenario/chaos-scenario';
+import type { ScenarioReport } from '../src/chaos/demo-script';
 import type { LocalScenarioReport } from '../src/scenario/scenario-file-runner';
 import { RUNNER_DIST, startRunner, TestRunner } from './support';
 
 async function runChaosDemo(args: string[]): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [join(RUNNER_DIST, 'chaos-demo.js'), ...args], {
+  const child = spawn(process.execPath, [join(RUNNER_DIST, 'chaos', 'demo-cli.js'), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

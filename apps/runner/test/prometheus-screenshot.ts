@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '@ha-shop/testkit';
 
 /** Git-ignored (apps/runner/.gitignore); the README's demo section points here. */
 export const SCREENSHOTS = resolve(__dirname, '..', 'test-output', 'screenshots');
@@ -16,17 +16,7 @@ export async function screenshotGraph(prometheusUrl: string, exprs: string[], na
     params.set(`g${i}.tab`, '0');
     params.set(`g${i}.range_input`, range);
   });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     // Tall enough for three graphs: a full-page shot would paint the fixed navbar mid-page.
     const page = await browser.newPage({ viewport: { width: 1400, height: 2300 } });

@@ -10,6 +10,7 @@ import { EventLog } from '../src/event-log';
 import { routeFor, ServiceName } from '../src/services';
 import { Replica } from '../src/supervisor/replica';
 import { ServicePool } from '../src/supervisor/service-pool';
+import { standInReplica } from './stand-in-replica';
 
 type Behaviour = 'ok' | 'reset' | 'hang' | 'closing' | 'error' | 'unavailable';
 
@@ -69,30 +70,6 @@ class FakeUpstream {
   }
 }
 
-function fakeReplica(id: string, port: number, events: EventLog): Replica {
-  const replica = new Replica({
-    id,
-    service: 'product-service',
-    port,
-    command: { args: [], cwd: '/', env: {} },
-    logFile: '/dev/null',
-    events,
-    timing: {
-      probeIntervalMs: 1000,
-      livenessPeriodMs: 2000,
-      livenessFailureThreshold: 5,
-      startupTimeoutMs: 60_000,
-      readinessFailureThreshold: 2,
-      minEjectionMs: 3000,
-      ejectAfterFailures: 3,
-    },
-  });
-  // Never spawned: the test plays supervisor and says it is running and ready.
-  replica.state = 'running';
-  replica.ready = true;
-  return replica;
-}
-
 describe('edge proxy (fake upstreams)', () => {
   const events = new EventLog();
   const a = new FakeUpstream('a');
@@ -106,8 +83,8 @@ describe('edge proxy (fake upstreams)', () => {
     const [pa, pb] = [await freePort(), await freePort()];
     await a.listen(pa);
     await b.listen(pb);
-    ra = fakeReplica('product-service-1', pa, events);
-    rb = fakeReplica('product-service-2', pb, events);
+    ra = standInReplica('product-service-1', 'product-service', pa, events);
+    rb = standInReplica('product-service-2', 'product-service', pb, events);
     const pool = new ServicePool('product-service');
     pool.add(ra);
     pool.add(rb);
@@ -125,9 +102,8 @@ describe('edge proxy (fake upstreams)', () => {
   afterEach(() => {
     a.behaviour = b.behaviour = 'ok';
     for (const r of [ra, rb]) {
-      r.ejected = false;
+      r.traffic.reset();
       r.ready = true;
-      r.recordSuccess();
     }
   });
 
@@ -188,7 +164,8 @@ describe('edge proxy (fake upstreams)', () => {
     expect(plain.status).toBe(502);
     a.behaviour = 'ok';
     b.behaviour = 'reset';
-    ra.ejected = rb.ejected = false;
+    ra.traffic.reset();
+    rb.traffic.reset();
     const hitsBefore = a.hits + b.hits;
     let keyed = { status: 0, json: undefined as { upstream?: string } | undefined };
     // Whichever replica is picked first, the request ends on a with the body intact.

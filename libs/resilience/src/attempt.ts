@@ -1,5 +1,5 @@
 import { ExponentialBackoff, IBackoff, IBackoffFactory, IRetryBackoffContext } from 'cockatiel';
-import { UpstreamResponseError } from './errors';
+import { DependencyUnavailableError, UpstreamResponseError } from './errors';
 import type { OutboundOutcome } from './metrics';
 import { DeadlineExceededError } from './signals';
 
@@ -125,4 +125,40 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<
       },
     );
   });
+}
+
+/**
+ * What the caller of `execute` gets for a failure: a DependencyUnavailableError saying why
+ * (or the caller's own abort reason), never cockatiel's internal errors.
+ */
+export function callerError(err: unknown, dependency: string, halfOpenAt: number): unknown {
+  if (err instanceof CallAborted) {
+    if (err.isDeadline) {
+      return new DependencyUnavailableError(dependency, 'timeout', {
+        cause: err.reason,
+        message: `${dependency}: deadline exceeded`,
+      });
+    }
+    return err.reason instanceof Error
+      ? err.reason
+      : new Error(`${dependency}: call aborted`, { cause: err.reason });
+  }
+  if (isCircuitOpen(err)) {
+    const retryAfterMs = Math.max(0, halfOpenAt - Date.now());
+    return new DependencyUnavailableError(dependency, 'circuit-open', {
+      cause: err,
+      retryAfterMs: retryAfterMs || 1000,
+    });
+  }
+  if (isBulkheadRejected(err)) {
+    return new DependencyUnavailableError(dependency, 'bulkhead-full', { cause: err, retryAfterMs: 1000 });
+  }
+  if (err instanceof AttemptFailure) {
+    return new DependencyUnavailableError(dependency, err.kind, {
+      cause: err.cause,
+      retryAfterMs: err.retryAfterMs,
+      upstreamStatus: err.upstreamStatus,
+    });
+  }
+  return new DependencyUnavailableError(dependency, 'failed', { cause: err });
 }

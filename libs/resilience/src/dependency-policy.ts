@@ -21,24 +21,19 @@ import {
   AttemptFailure,
   CallAborted,
   CallState,
+  callerError,
   classifyAttemptError,
-  isBulkheadRejected,
   isCircuitOpen,
   outcomeOfError,
   raceAbort,
   retryBackoff,
 } from './attempt';
 import { DependencyUnavailableError } from './errors';
-import { LogThrottle } from './log-throttle';
 import type { BreakerStateName, OutboundOutcome, ResilienceMetrics } from './metrics';
-import { DEFAULT_RETRY_BUDGET_BURST, type DependencyPolicyConfig } from './policy-config';
+import { DEFAULT_RETRY_BUDGET_BURST, type DependencyPolicyConfig } from './policy-defaults';
+import { BREAKER_STATE_NAMES, PolicyTelemetry, type ResilienceLogger } from './policy-telemetry';
 import { RetryBudget } from './retry-budget';
 import { deadlineSignal, linkSignals } from './signals';
-
-export interface ResilienceLogger {
-  warn(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-}
 
 export interface ExecuteOptions<T> {
   /** Retries happen only when true. Never set it for a call that changes state without an idempotency key. */
@@ -76,13 +71,6 @@ export interface DependencyStateSnapshot {
   retryTokens: number;
 }
 
-const STATE_NAMES: Record<CircuitState, BreakerStateName> = {
-  [CircuitState.Closed]: 'closed',
-  [CircuitState.Open]: 'open',
-  [CircuitState.HalfOpen]: 'half-open',
-  [CircuitState.Isolated]: 'isolated',
-};
-
 /**
  * The policies of one dependency, created once per process and shared by every request:
  * one breaker, one bulkhead and one retry budget, so that failures seen by any caller
@@ -99,17 +87,17 @@ export class ResilientDependencyPolicy implements DependencyPolicy {
   private readonly attemptPolicy: IPolicy;
   private readonly idempotentPipeline: IPolicy<IRetryContext>;
   private openedAt = 0;
-  private readonly logThrottle: LogThrottle;
+  private readonly telemetry: PolicyTelemetry;
 
   constructor(
     readonly name: string,
     readonly config: DependencyPolicyConfig,
-    private readonly metrics?: ResilienceMetrics,
-    private readonly logger?: ResilienceLogger,
+    metrics?: ResilienceMetrics,
+    logger?: ResilienceLogger,
     /** Per-request events (retry, timeout, rejection) are logged at most once per this long, each kind. */
     logIntervalMs = 1000,
   ) {
-    this.logThrottle = new LogThrottle(logIntervalMs);
+    this.telemetry = new PolicyTelemetry(name, config, metrics, logger, logIntervalMs);
     this.budget = new RetryBudget(
       config.retryBudgetRatio,
       config.retryBudgetBurst ?? DEFAULT_RETRY_BUDGET_BURST,
@@ -135,11 +123,19 @@ export class ResilientDependencyPolicy implements DependencyPolicy {
     );
     this.attemptPolicy = wrap(this.timeoutPolicy, this.bulkheadPolicy);
     this.idempotentPipeline = wrap(this.retryPolicy, this.breaker);
-    this.observe();
+    this.breaker.onStateChange((state) => {
+      if (state === CircuitState.Open) this.openedAt = Date.now();
+    });
+    this.telemetry.observe({
+      breaker: this.breaker,
+      retry: this.retryPolicy,
+      timeout: this.timeoutPolicy,
+      bulkhead: this.bulkheadPolicy,
+    });
   }
 
   get breakerState(): BreakerStateName {
-    return STATE_NAMES[this.breaker.state];
+    return BREAKER_STATE_NAMES[this.breaker.state];
   }
 
   isolate(): { dispose(): void } {
@@ -178,8 +174,8 @@ export class ResilientDependencyPolicy implements DependencyPolicy {
         : this.breaker.execute(() => attempt(0), call.signal);
       return await raceAbort(pipeline, call.signal);
     } catch (err) {
-      if (isCircuitOpen(err)) this.record(method, 'circuit_open', 0);
-      throw this.toCallerError(err);
+      if (isCircuitOpen(err)) this.telemetry.recordAttempt(method, 'circuit_open', 0);
+      throw callerError(err, this.name, this.openedAt + this.config.breakerHalfOpenAfterMs);
     } finally {
       linked.dispose();
       deadline?.dispose();
@@ -213,12 +209,16 @@ export class ResilientDependencyPolicy implements DependencyPolicy {
           both.dispose();
         }
       });
-      this.record(method, outcome ? outcome(value) : 'success', performance.now() - (startedAt ?? queuedAt));
+      this.telemetry.recordAttempt(
+        method,
+        outcome ? outcome(value) : 'success',
+        performance.now() - (startedAt ?? queuedAt),
+      );
       return value;
     } catch (err) {
       const classified = classifyAttemptError(err, call, n);
       const label = outcomeOfError(classified);
-      if (label) this.record(method, label, performance.now() - (startedAt ?? queuedAt));
+      if (label) this.telemetry.recordAttempt(method, label, performance.now() - (startedAt ?? queuedAt));
       throw classified;
     }
   }
@@ -235,105 +235,9 @@ export class ResilientDependencyPolicy implements DependencyPolicy {
     if (err.retryAfterMs !== undefined && err.retryAfterMs > (remaining ?? this.config.retryMaxMs))
       return false;
     if (!this.budget.tryWithdraw()) {
-      this.metrics?.retryBudgetExhausted.inc({ dependency: this.name });
+      this.telemetry.retryBudgetExhausted();
       return false;
     }
     return true;
-  }
-
-  private toCallerError(err: unknown): unknown {
-    if (err instanceof CallAborted) {
-      if (err.isDeadline) {
-        return new DependencyUnavailableError(this.name, 'timeout', {
-          cause: err.reason,
-          message: `${this.name}: deadline exceeded`,
-        });
-      }
-      return err.reason instanceof Error
-        ? err.reason
-        : new Error(`${this.name}: call aborted`, { cause: err.reason });
-    }
-    if (isCircuitOpen(err)) {
-      const retryAfterMs = Math.max(0, this.openedAt + this.config.breakerHalfOpenAfterMs - Date.now());
-      return new DependencyUnavailableError(this.name, 'circuit-open', {
-        cause: err,
-        retryAfterMs: retryAfterMs || 1000,
-      });
-    }
-    if (isBulkheadRejected(err)) {
-      return new DependencyUnavailableError(this.name, 'bulkhead-full', { cause: err, retryAfterMs: 1000 });
-    }
-    if (err instanceof AttemptFailure) {
-      return new DependencyUnavailableError(this.name, err.kind, {
-        cause: err.cause,
-        retryAfterMs: err.retryAfterMs,
-        upstreamStatus: err.upstreamStatus,
-      });
-    }
-    return new DependencyUnavailableError(this.name, 'failed', { cause: err });
-  }
-
-  private record(method: string, outcome: OutboundOutcome, ms: number): void {
-    this.metrics?.outboundDuration.observe({ dependency: this.name, method, outcome }, ms / 1000);
-  }
-
-  private observe(): void {
-    const dependency = this.name;
-    this.metrics?.initDependency(dependency);
-    this.breaker.onStateChange((state) => {
-      const to = STATE_NAMES[state];
-      if (state === CircuitState.Open) this.openedAt = Date.now();
-      this.metrics?.setBreakerState(dependency, to);
-      this.metrics?.breakerTransitions.inc({ dependency, to });
-    });
-    this.breaker.onBreak((reason) => {
-      const cause =
-        'error' in reason ? (reason.error as Error).message : 'isolated' in reason ? 'isolated' : 'failure';
-      this.logger?.warn(
-        { dependency, cause, halfOpenAfterMs: this.config.breakerHalfOpenAfterMs },
-        `circuit breaker for ${dependency} opened`,
-      );
-    });
-    this.breaker.onHalfOpen(() =>
-      this.logger?.info({ dependency }, `circuit breaker for ${dependency} half-open`),
-    );
-    this.breaker.onReset(() => this.logger?.info({ dependency }, `circuit breaker for ${dependency} closed`));
-    // Retries, timeouts and rejections are per-request events: every one is counted, but logged
-    // at most once per logIntervalMs (1 s) and kind, so an outage cannot flood the logs.
-    this.retryPolicy.onRetry((event) => {
-      this.metrics?.retries.inc({ dependency });
-      const failure = 'error' in event && event.error instanceof AttemptFailure ? event.error : undefined;
-      this.logThrottled('info', 'retry', `retrying a call to ${dependency}`, {
-        attempt: event.attempt,
-        delayMs: Math.round(event.delay),
-        reason: failure?.kind ?? 'failed',
-        ...(failure?.upstreamStatus ? { upstreamStatus: failure.upstreamStatus } : {}),
-      });
-    });
-    this.timeoutPolicy.onTimeout(() => {
-      this.metrics?.timeouts.inc({ dependency });
-      this.logThrottled('warn', 'timeout', `an attempt to call ${dependency} timed out`, {
-        timeoutMs: this.config.timeoutMs,
-      });
-    });
-    this.bulkheadPolicy.onReject(() => {
-      this.metrics?.bulkheadRejections.inc({ dependency });
-      const { bulkheadLimit: limit, bulkheadQueue: queue } = this.config;
-      this.logThrottled('warn', 'bulkhead-full', `bulkhead for ${dependency} full, rejecting calls`, {
-        limit,
-        queue,
-      });
-    });
-  }
-
-  private logThrottled(level: 'info' | 'warn', event: string, msg: string, fields: object): void {
-    if (!this.logger) return;
-    const suppressed = this.logThrottle.take(event);
-    if (suppressed === undefined) return;
-    // `suppressed`: lines of this kind left out since the previous one.
-    this.logger[level](
-      { dependency: this.name, event, ...fields, ...(suppressed ? { suppressed } : {}) },
-      msg,
-    );
   }
 }

@@ -1,11 +1,7 @@
-import {
-  DependencyPolicy,
-  DependencyStateSnapshot,
-  ResilienceLogger,
-  ResilientDependencyPolicy,
-} from './dependency-policy';
+import { DependencyPolicy, DependencyStateSnapshot, ResilientDependencyPolicy } from './dependency-policy';
 import type { ResilienceMetrics } from './metrics';
 import { policyConfigFor } from './policy-config';
+import type { ResilienceLogger } from './policy-telemetry';
 
 export interface PolicyRegistryOptions {
   /** Source of RESILIENCE_* overrides; default process.env. */

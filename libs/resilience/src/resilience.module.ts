@@ -1,7 +1,7 @@
 import { DynamicModule, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { HealthDetailsProvider } from '@ha-shop/service-kit';
 import { Registry, register } from 'prom-client';
-import type { ResilienceLogger } from './dependency-policy';
+import type { ResilienceLogger } from './policy-telemetry';
 import { ResilienceMetrics } from './metrics';
 import { PolicyRegistry } from './policy-registry';
 

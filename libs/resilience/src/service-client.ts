@@ -1,9 +1,10 @@
 import { context, propagation } from '@opentelemetry/api';
+import { DEADLINE_HEADER, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_METHODS } from '@ha-shop/service-kit';
 import { Pool } from 'undici';
 import type { DependencyPolicy } from './dependency-policy';
 import { DependencyUnavailableError, UpstreamResponseError } from './errors';
 import type { PolicyRegistry } from './policy-registry';
-import { DEADLINE_HEADER, parseRetryAfter } from './signals';
+import { parseRetryAfter } from './signals';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -149,8 +150,8 @@ export class ServiceClient {
 }
 
 export function isIdempotentByDefault(method: string, headers?: Record<string, string>): boolean {
-  if (['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'].includes(method.toUpperCase())) return true;
-  return Object.keys(headers ?? {}).some((k) => k.toLowerCase() === 'idempotency-key');
+  if (IDEMPOTENT_METHODS.has(method.toUpperCase())) return true;
+  return Object.keys(headers ?? {}).some((k) => k.toLowerCase() === IDEMPOTENCY_KEY_HEADER);
 }
 
 function parseBody(text: string, contentType: string | string[] | undefined): unknown {

@@ -1,6 +1,3 @@
-// The header and its parser live in service-kit, which reads it on the way in.
-export { DEADLINE_HEADER, parseRequestDeadline } from '@ha-shop/service-kit';
-
 export interface LinkedSignal {
   signal: AbortSignal;
   dispose(): void;

@@ -1,14 +1,9 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_POLICIES,
-  PolicyConfigError,
-  PolicyRegistry,
-  ResilienceMetrics,
-  dependencyEnvKey,
-  policyConfigFor,
-  policyEnvVar,
-} from '../src';
+import { PolicyRegistry } from '../src';
+import { ResilienceMetrics } from '../src/metrics';
+import { PolicyConfigError, dependencyEnvKey, policyConfigFor, policyEnvVar } from '../src/policy-config';
+import { DEFAULT_POLICIES } from '../src/policy-defaults';
 
 describe('policy config', () => {
   it('has a row for every named dependency and a default', () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RetryBudget, ServiceClient } from '../src';
+import { ServiceClient } from '../src';
+import { RetryBudget } from '../src/retry-budget';
 import { BREAKER_NEVER, TestServer, envFor, json, metricValue, testRegistry } from './support/test-server';
 
 describe('retry budget', () => {

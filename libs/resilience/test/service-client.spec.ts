@@ -10,7 +10,8 @@ import {
 } from '@opentelemetry/api';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ServiceClient, isIdempotentByDefault } from '../src';
+import { ServiceClient } from '../src';
+import { isIdempotentByDefault } from '../src/service-client';
 import { BREAKER_NEVER, TestServer, envFor, json, testRegistry } from './support/test-server';
 
 const DEP = 'test→client';

@@ -1,5 +1,6 @@
+import { DEADLINE_HEADER } from '@ha-shop/service-kit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEADLINE_HEADER, DependencyUnavailableError, ServiceClient } from '../src';
+import { DependencyUnavailableError, ServiceClient } from '../src';
 import {
   BREAKER_NEVER,
   TestServer,

@@ -1,3 +1,4 @@
+import type { AutoscaleConfig } from '../config';
 import { EventLog } from '../event-log';
 import { ServicePool } from '../supervisor/service-pool';
 import { desiredReplicas, ScaleDownStabilizer } from './hpa';
@@ -18,6 +19,19 @@ export interface AutoscalerOptions {
   sampleMs: number;
   metricWindowMs: number;
   scaleDownWindowMs: number;
+}
+
+/** The decision settings `make demo`'s flags give, around the HPA's fixed tolerance and sampling. */
+export function autoscalerOptions(a: AutoscaleConfig): AutoscalerOptions {
+  return {
+    targetInflight: a.targetInflight,
+    tolerance: 0.1,
+    limits: (service) => a.limits[service] ?? { min: a.min, max: a.max },
+    syncMs: a.syncMs,
+    sampleMs: 250,
+    metricWindowMs: a.metricWindowMs,
+    scaleDownWindowMs: a.scaleDownWindowMs,
+  };
 }
 
 /** What the autoscaler changes: the runner adds replicas (ready before traffic) and drains them away. */

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { Agent } from 'undici';
+import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_METHODS } from '@ha-shop/service-kit';
 import { Replica } from '../supervisor/replica';
 import { ServicePool } from '../supervisor/service-pool';
 import { classifyAttemptError, upstreamRequestHeaders } from './forwarded-headers';
@@ -34,7 +35,6 @@ interface UpstreamResponse {
   stream: NodeJS.ReadableStream;
 }
 
-const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 const PROBLEM = 'application/problem+json';
 
 /**
@@ -107,7 +107,7 @@ function forward(
   opts: ProxyOptions,
 ): void {
   const method = request.method;
-  const retryable = IDEMPOTENT_METHODS.has(method) || request.headers['idempotency-key'] !== undefined;
+  const retryable = IDEMPOTENT_METHODS.has(method) || request.headers[IDEMPOTENCY_KEY_HEADER] !== undefined;
   const safe = method === 'GET' || method === 'HEAD';
   const timeout = safe ? opts.attemptTimeoutMs : (opts.writeTimeoutMs ?? 20_000);
   const requestId = (request.headers['x-request-id'] as string | undefined)?.slice(0, 128) ?? randomUUID();
@@ -125,14 +125,7 @@ function forward(
       return;
     }
     tried.add(replica);
-    replica.inflight += 1;
-    replica.served += 1;
-    let settled = false;
-    const settle = () => {
-      if (settled) return;
-      settled = true;
-      replica.inflight -= 1;
-    };
+    const settle = replica.traffic.requestStarted();
     // A client that goes away before the answer: reply-from skips our hooks then.
     reply.raw.once('close', settle);
     const retryOnce = () => retryable && tried.size < 2 && !reply.sent;
@@ -159,7 +152,7 @@ function forward(
           const closing =
             res.statusCode === 503 && String(res.headers.connection ?? '').toLowerCase() === 'close';
           if (closing) {
-            replica.recordFailure('503 while shutting down');
+            replica.traffic.recordFailure('503 while shutting down');
             if (retryOnce()) {
               res.stream.resume();
               for (const name of Object.keys(res.headers)) rep.removeHeader(name);
@@ -168,11 +161,11 @@ function forward(
               return;
             }
           } else if (res.statusCode >= 500 && res.statusCode !== 503) {
-            replica.recordFailure(`answered ${res.statusCode}`);
+            replica.traffic.recordFailure(`answered ${res.statusCode}`);
           } else if (res.statusCode !== 503) {
             // A 503 the replica chose to send (a dependency is out, it sheds load) says nothing
             // about its own health: readiness decides about that one.
-            replica.recordSuccess();
+            replica.traffic.recordSuccess();
           }
           void rep.send(res.stream);
         },
@@ -191,7 +184,7 @@ function forward(
             );
             return;
           }
-          replica.recordFailure(failure.cause);
+          replica.traffic.recordFailure(failure.cause);
           if (retryOnce()) {
             attempt();
             return;

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Dispatcher, Pool } from 'undici';
+import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_METHODS } from '@ha-shop/service-kit';
 import { RequestRecord } from './stats';
 
 export interface ShopClientOptions {
@@ -31,8 +32,6 @@ export interface CallResult<T = unknown> {
   headers: Record<string, string | string[] | undefined>;
 }
 
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
-
 /** An HTTP client for the shop's public API that records what its users would have seen. */
 export class ShopClient {
   private readonly pool: Pool;
@@ -56,7 +55,7 @@ export class ShopClient {
     const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    const idempotent = IDEMPOTENT.has(method) || 'idempotency-key' in headers;
+    const idempotent = IDEMPOTENT_METHODS.has(method) || IDEMPOTENCY_KEY_HEADER in headers;
     const started = performance.now();
     const deadline = Date.now() + this.opts.retryBudgetMs;
     let attempts = 0;

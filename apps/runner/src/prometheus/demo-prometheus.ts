@@ -41,7 +41,7 @@ export class DemoPrometheus {
       configFile,
       prometheusConfig({
         intervalSeconds: opts.intervalSeconds,
-        rulesGlob: join(opts.root, 'observability', 'prometheus', 'rules', '*.yml'),
+        rulesGlob: join(opts.root, 'monitoring', 'prometheus', 'rules', '*.yml'),
         targetsFile: this.targetsFile,
         runnerTarget: opts.runnerTarget,
       }),

@@ -1,5 +1,5 @@
 import { Action, durationMs, parseDuration, StepSpec } from '@ha-shop/chaos-scenario';
-import { FaultRequest } from '../chaos';
+import { FaultRequest } from '../chaos/chaos-actions';
 
 /**
  * What a ChaosScenario step becomes on one machine. The operator hands the

@@ -1,4 +1,4 @@
-import { ScenarioReport } from './chaos-scenario';
+import { ScenarioReport } from '../chaos/demo-script';
 
 /** The human-readable report `make chaos-demo` prints. */
 export function formatReport(report: ScenarioReport): string {

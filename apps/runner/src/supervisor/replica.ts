@@ -1,9 +1,12 @@
-import { ChildProcess, spawn } from 'node:child_process';
+// Over 250 lines: one process state machine (spawn, exit, backoff restart, stop) plus the wiring of its probes, ejection and freeze.
+import { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { ReplicaFreeze } from '../chaos/replica-freeze';
+import { PassiveEjection } from '../edge/passive-ejection';
 import { EventLog } from '../event-log';
-import { probe } from '../probes';
 import { BackoffPolicy } from './backoff';
+import { exitReason, spawnReplicaProcess } from './replica-process';
+import { ProbeTiming, ReplicaProbes } from './replica-probes';
 
 export type ReplicaState = 'pending' | 'starting' | 'running' | 'backoff' | 'stopping' | 'stopped';
 
@@ -13,13 +16,7 @@ export interface ReplicaCommand {
   env: Record<string, string>;
 }
 
-export interface ReplicaTiming {
-  probeIntervalMs: number;
-  livenessPeriodMs: number;
-  livenessFailureThreshold: number;
-  startupTimeoutMs: number;
-  /** Readiness failures in a row before traffic stops (one success brings it back). */
-  readinessFailureThreshold: number;
+export interface ReplicaTiming extends ProbeTiming {
   /** Minimum time a passively ejected replica stays out, even if its readiness answers. */
   minEjectionMs: number;
   ejectAfterFailures: number;
@@ -45,10 +42,10 @@ export interface ExitRecord {
 }
 
 /**
- * One supervised process: spawned in its own process group (so a terminal's Ctrl-C
- * reaches only the runner, which then stops replicas in order), probed for liveness
- * and readiness, restarted with capped exponential backoff when it exits, and killed
- * when it stops answering liveness.
+ * One supervised process: spawned (supervisor/replica-process.ts), restarted with capped
+ * exponential backoff when it exits, stopped gracefully. Its probes (supervisor/replica-probes.ts), the edge's
+ * passive ejection (edge/passive-ejection.ts) and chaos's freeze (chaos/replica-freeze.ts)
+ * each keep their own state; this class owns the process.
  */
 export class Replica extends EventEmitter {
   state: ReplicaState = 'pending';
@@ -59,29 +56,50 @@ export class Replica extends EventEmitter {
   startedAt?: number;
   readyAt?: number;
   lastExit?: ExitRecord;
-  frozenUntil?: number;
-  /** Passive health: ejected by the proxy after consecutive failed attempts. */
-  ejected = false;
-  ejectedAt?: number;
-  inflight = 0;
-  /** Requests the proxy sent here (status and tests: "its requests go elsewhere"). */
-  served = 0;
+  /** The edge reports each request's fate here; ejection and in-flight counts follow from it. */
+  readonly traffic: PassiveEjection;
 
   private child?: ChildProcess;
   private generation = 0;
   private desired = false;
   private pendingReason?: string;
-  private readyFailures = 0;
-  private liveFailures = 0;
-  private passiveFailures = 0;
-  private probeTimer?: NodeJS.Timeout;
-  private readyTimer?: NodeJS.Timeout;
   private restartTimer?: NodeJS.Timeout;
-  private thawTimer?: NodeJS.Timeout;
   private readonly backoff = new BackoffPolicy();
+  private readonly probes: ReplicaProbes;
+  private readonly freezer: ReplicaFreeze;
 
   constructor(readonly opts: ReplicaOptions) {
     super();
+    const named = { replica: opts.id, service: opts.service, events: opts.events };
+    this.traffic = new PassiveEjection({
+      ...named,
+      ejectAfterFailures: opts.timing.ejectAfterFailures,
+      minEjectionMs: opts.timing.minEjectionMs,
+      onEject: () => this.emit('change'),
+    });
+    this.freezer = new ReplicaFreeze({ ...named, signal: (sig) => this.signal(sig) });
+    this.probes = new ReplicaProbes(
+      {
+        ...named,
+        origin: this.origin,
+        livePath: opts.livePath ?? '/health/live',
+        readyPath: opts.readyPath ?? '/health/ready',
+        timing: opts.timing,
+      },
+      {
+        isCurrent: (generation) =>
+          generation === this.generation && this.child !== undefined && this.state !== 'stopping',
+        state: () => this.state,
+        startedAt: () => this.startedAt,
+        setLive: (live) => {
+          this.live = live;
+          if (live && this.state === 'starting') this.state = 'running';
+        },
+        setReady: (ready, why) => this.setReady(ready, why),
+        kill: (reason) => void this.kill(reason),
+        changed: () => this.emit('change'),
+      },
+    );
   }
 
   get id(): string {
@@ -94,6 +112,18 @@ export class Replica extends EventEmitter {
 
   get origin(): string {
     return `http://127.0.0.1:${this.opts.port}`;
+  }
+
+  get ejected(): boolean {
+    return this.traffic.ejected;
+  }
+
+  get inflight(): number {
+    return this.traffic.inflight;
+  }
+
+  get served(): number {
+    return this.traffic.served;
   }
 
   /** Traffic goes only to running, ready replicas the proxy has not ejected. */
@@ -119,7 +149,7 @@ export class Replica extends EventEmitter {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) {
       this.state = 'stopped';
-      this.stopProbes();
+      this.probes.stop();
       return;
     }
     this.state = 'stopping';
@@ -145,48 +175,12 @@ export class Replica extends EventEmitter {
   freeze(ms: number): boolean {
     if (!this.child || this.state !== 'running') return false;
     const generation = this.generation;
-    this.signal('SIGSTOP');
-    this.frozenUntil = Date.now() + ms;
-    clearTimeout(this.thawTimer);
-    this.thawTimer = setTimeout(() => {
-      if (this.generation === generation) this.thaw();
-    }, ms);
+    this.freezer.freeze(ms, () => this.generation === generation);
     return true;
   }
 
   thaw(): boolean {
-    clearTimeout(this.thawTimer);
-    if (this.frozenUntil === undefined) return false;
-    this.frozenUntil = undefined;
-    this.signal('SIGCONT');
-    this.opts.events.add('chaos', `${this.id} resumed (SIGCONT)`, {
-      service: this.opts.service,
-      replica: this.id,
-    });
-    return true;
-  }
-
-  /** Proxy feedback: a response arrived (any status the replica itself produced). */
-  recordSuccess(): void {
-    this.passiveFailures = 0;
-  }
-
-  /** Proxy feedback: connection error, timeout, or a 503 from a closing server. */
-  recordFailure(reason: string): void {
-    this.passiveFailures += 1;
-    if (!this.ejected && this.passiveFailures >= this.opts.timing.ejectAfterFailures) {
-      this.ejected = true;
-      this.ejectedAt = Date.now();
-      this.opts.events.add(
-        'ejected',
-        `${this.id} ejected after ${this.passiveFailures} failed requests (${reason})`,
-        {
-          service: this.opts.service,
-          replica: this.id,
-        },
-      );
-      this.emit('change');
-    }
+    return this.freezer.thaw();
   }
 
   snapshot() {
@@ -194,7 +188,7 @@ export class Replica extends EventEmitter {
       id: this.id,
       pid: this.pid ?? null,
       port: this.port,
-      state: this.frozenUntil !== undefined ? 'frozen' : this.state,
+      state: this.freezer.frozen ? 'frozen' : this.state,
       ready: this.ready,
       live: this.live,
       ejected: this.ejected,
@@ -210,25 +204,10 @@ export class Replica extends EventEmitter {
 
   private spawnProcess(): void {
     this.generation += 1;
-    this.readyFailures = 0;
-    this.liveFailures = 0;
-    this.passiveFailures = 0;
-    this.ejected = false;
-    this.frozenUntil = undefined;
+    this.traffic.reset();
+    this.freezer.forget();
     this.pendingReason = undefined;
-    const fd = openSync(this.opts.logFile, 'a');
-    writeSync(fd, `\n===== ${new Date().toISOString()} ${this.id} starting on port ${this.port} =====\n`);
-    let child: ChildProcess;
-    try {
-      child = spawn(process.execPath, this.opts.command.args, {
-        cwd: this.opts.command.cwd,
-        env: { ...this.opts.command.env, PORT: String(this.port) },
-        stdio: ['ignore', fd, fd],
-        detached: true,
-      });
-    } finally {
-      closeSync(fd);
-    }
+    const child = spawnReplicaProcess(this.id, this.port, this.opts.command, this.opts.logFile);
     this.child = child;
     this.pid = child.pid;
     this.state = 'starting';
@@ -241,7 +220,7 @@ export class Replica extends EventEmitter {
       service: this.opts.service,
       replica: this.id,
     });
-    this.scheduleProbe(this.generation, 300);
+    this.probes.start(this.generation);
     this.emit('change');
   }
 
@@ -254,14 +233,10 @@ export class Replica extends EventEmitter {
     if (this.child !== child) return;
     this.child = undefined;
     this.pid = undefined;
-    this.stopProbes();
-    clearTimeout(this.thawTimer);
-    this.frozenUntil = undefined;
+    this.probes.stop();
+    this.freezer.forget();
     const uptimeMs = this.startedAt ? Date.now() - this.startedAt : 0;
-    const reason =
-      error ??
-      this.pendingReason ??
-      (signal ? `killed by ${signal}` : code === 0 ? 'exited (code 0)' : `crashed (exit code ${code})`);
+    const reason = error ?? this.pendingReason ?? exitReason(code, signal);
     this.lastExit = { at: new Date().toISOString(), code, signal, reason };
     this.ready = false;
     this.live = false;
@@ -302,95 +277,8 @@ export class Replica extends EventEmitter {
     }
   }
 
-  private scheduleProbe(generation: number, delayMs: number): void {
-    clearTimeout(this.probeTimer);
-    this.probeTimer = setTimeout(() => void this.livenessProbe(generation), delayMs);
-  }
-
-  private stopProbes(): void {
-    clearTimeout(this.probeTimer);
-    clearTimeout(this.readyTimer);
-    this.probeTimer = undefined;
-    this.readyTimer = undefined;
-  }
-
-  private isStale(generation: number): boolean {
-    return generation !== this.generation || !this.child || this.state === 'stopping';
-  }
-
-  /** Liveness (and, while starting, startup): a replica that stops answering it is killed. */
-  private async livenessProbe(generation: number): Promise<void> {
-    const t = this.opts.timing;
-    if (this.isStale(generation)) return;
-    const starting = this.state === 'starting';
-    const live = await probe(this.origin + (this.opts.livePath ?? '/health/live'), starting ? 1000 : 1500);
-    if (this.isStale(generation)) return;
-    if (live.ok) {
-      this.liveFailures = 0;
-      this.live = true;
-      if (starting) {
-        this.state = 'running';
-        void this.readinessProbe(generation);
-      }
-    } else if (starting) {
-      if (Date.now() - (this.startedAt ?? 0) > t.startupTimeoutMs) {
-        this.kill(`not live within ${Math.round(t.startupTimeoutMs / 1000)} s of starting`);
-        return;
-      }
-    } else {
-      this.liveFailures += 1;
-      this.live = false;
-      if (this.liveFailures >= t.livenessFailureThreshold) {
-        this.opts.events.add(
-          'replica-killed',
-          `${this.id} failed liveness ${this.liveFailures} times in a row: SIGKILL`,
-          {
-            service: this.opts.service,
-            replica: this.id,
-          },
-        );
-        this.kill(`liveness failed ${this.liveFailures} times (${live.error})`);
-        return;
-      }
-    }
-    this.emit('change');
-    this.scheduleProbe(generation, this.state === 'starting' ? 300 : t.livenessPeriodMs);
-  }
-
-  /** Readiness, every probe interval once running: only ready replicas get traffic. */
-  private async readinessProbe(generation: number): Promise<void> {
-    const t = this.opts.timing;
-    if (this.isStale(generation) || this.state !== 'running') return;
-    const begun = Date.now();
-    const ready = await probe(
-      this.origin + (this.opts.readyPath ?? '/health/ready'),
-      Math.min(1000, t.probeIntervalMs),
-    );
-    if (this.isStale(generation)) return;
-    if (ready.ok) {
-      this.readyFailures = 0;
-      this.setReady(true);
-    } else {
-      this.readyFailures += 1;
-      if (this.readyFailures >= t.readinessFailureThreshold) this.setReady(false, ready.error);
-    }
-    this.emit('change');
-    clearTimeout(this.readyTimer);
-    // Period between probe starts, so a hanging replica is not probed less often.
-    const wait = Math.max(100, t.probeIntervalMs - (Date.now() - begun));
-    this.readyTimer = setTimeout(() => void this.readinessProbe(generation), wait);
-  }
-
   private setReady(ready: boolean, why?: string): void {
-    const t = this.opts.timing;
-    if (ready && this.ejected && Date.now() - (this.ejectedAt ?? 0) >= t.minEjectionMs) {
-      this.ejected = false;
-      this.passiveFailures = 0;
-      this.opts.events.add('readmitted', `${this.id} readmitted: readiness is back`, {
-        service: this.opts.service,
-        replica: this.id,
-      });
-    }
+    if (ready) this.traffic.readinessPassed();
     if (ready === this.ready) return;
     this.ready = ready;
     if (ready) this.readyAt = Date.now();

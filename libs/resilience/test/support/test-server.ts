@@ -1,13 +1,12 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waitFor as poll } from '@ha-shop/testkit';
 import { Registry } from 'prom-client';
-import {
-  DependencyPolicyConfig,
-  PolicyRegistry,
-  PolicyRegistryOptions,
-  ResilienceMetrics,
-  policyEnvVar,
-} from '../../src';
+import { PolicyRegistry } from '../../src';
+import { ResilienceMetrics } from '../../src/metrics';
+import { policyEnvVar } from '../../src/policy-config';
+import type { DependencyPolicyConfig } from '../../src/policy-defaults';
+import type { PolicyRegistryOptions } from '../../src/policy-registry';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>;
 
@@ -139,12 +138,9 @@ export async function metricValue(
   return match?.value;
 }
 
-export async function waitFor(check: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** In-process state changes within milliseconds: poll often, give up soon. */
+export function waitFor(check: () => boolean, timeoutMs = 2_000): Promise<true> {
+  return poll(() => check(), { timeoutMs, intervalMs: 10 });
 }
 
 export function sleep(ms: number): Promise<void> {

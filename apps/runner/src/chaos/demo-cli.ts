@@ -2,13 +2,13 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT } from './config';
-import { DEFAULT_TARGETS, FULL, runChaosScenario, SHORT, ScenarioTimings } from './scenario/chaos-scenario';
-import { formatReport } from './scenario/report';
-import { RunnerApi } from './scenario/runner-api';
-import { runScenarioFiles } from './scenario/scenario-files';
+import { REPO_ROOT } from '../config';
+import { DEFAULT_TARGETS, FULL, runChaosScenario, SHORT, ScenarioTimings } from './demo-script';
+import { formatReport } from '../scenario/report';
+import { RunnerApi } from '../scenario/runner-api';
+import { runScenarioFiles } from '../scenario/scenario-files';
 
-const USAGE = `make chaos-demo [CHAOS_DEMO_ARGS="..."]   (node apps/runner/dist/chaos-demo.js)
+const USAGE = `make chaos-demo [CHAOS_DEMO_ARGS="..."]   (node apps/runner/dist/chaos/demo-cli.js)
 
 Runs load against the shop and breaks one thing per phase: baseline, kill a product-service
 replica, freeze a checkout-service replica, payment outage, PostgreSQL restart, heal. Prints
@@ -67,7 +67,7 @@ async function main(): Promise<number> {
     console.log('chaos-demo: no runner answers; starting "make demo" for this run...');
     runner = spawn(
       process.execPath,
-      [join(__dirname, 'demo.js'), '--quiet', '--data-dir', dataDir, ...runnerArgs],
+      [join(__dirname, '..', 'demo.js'), '--quiet', '--data-dir', dataDir, ...runnerArgs],
       {
         stdio: 'inherit',
       },

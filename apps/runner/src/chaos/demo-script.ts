@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LoadGenerator } from '../load/load-generator';
 import { PhaseSummary } from '../load/stats';
-import { auditOrders, checkoutDatabaseUrl } from './orders-audit';
-import { RunnerApi, RunnerStatus } from './runner-api';
+import { auditOrders, checkoutDatabaseUrl } from '../scenario/orders-audit';
+import { RunnerApi, RunnerStatus } from '../scenario/runner-api';
 
 export interface ScenarioTimings {
   phaseMs: number;

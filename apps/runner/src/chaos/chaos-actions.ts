@@ -1,7 +1,7 @@
 import { request } from 'undici';
-import { Runner } from './runner';
-import { ServiceName } from './services';
-import { Replica } from './supervisor/replica';
+import { Runner } from '../runner';
+import { ServiceName } from '../services';
+import { Replica } from '../supervisor/replica';
 
 export class ChaosError extends Error {
   constructor(

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
-import { RunnerEvent } from './event-log';
-import { formatEvent, table } from './status-view';
-import type { runnerStatus } from './status-api';
+import { RunnerEvent } from '../event-log';
+import { formatEvent, table } from '../status-view';
+import type { runnerStatus } from '../status-api';
 
 const USAGE = `Chaos against a running "make demo" (talks to the runner's status API).
 
