@@ -5,9 +5,7 @@ import { DependencyHealthDetails, ResilienceModule } from '@ha-shop/resilience';
 import { ServiceCoreModule } from '@ha-shop/service-kit';
 import { AnalyticsEnv } from './config/analytics.env';
 import { KpisModule } from './kpis/kpis.module';
-import { ANALYTICS_MIGRATIONS } from './migrations';
-
-export const SERVICE_NAME = 'analytics-service';
+import { SCHEMA, SERVICE_NAME } from './schema';
 
 /**
  * analytics-service consumes the other services' event feeds and serves KPIs to admins
@@ -25,11 +23,7 @@ export class AppModule {
           env,
           health: { details: [DependencyHealthDetails] },
         }),
-        DatabaseModule.forRoot({
-          applicationName: SERVICE_NAME,
-          entities: [],
-          migrations: ANALYTICS_MIGRATIONS,
-        }),
+        DatabaseModule.forRoot({ applicationName: SERVICE_NAME, ...SCHEMA }),
         AuthModule.forRoot(),
         ResilienceModule.forRoot(),
         KpisModule,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxService } from '@ha-shop/events';
 import type { RunningService } from '@ha-shop/service-kit';
@@ -7,6 +6,8 @@ import {
   bootService,
   createTestDatabase,
   expectProblem,
+  sampleOrderEvent,
+  sampleViewEvent,
   sql,
   TestIssuer,
   testEnv,
@@ -44,11 +45,8 @@ describe('analytics event delivery', () => {
     return svc;
   };
 
-  const order = (type: string, total: number, userId = 'u1') => ({
-    type,
-    aggregateId: randomUUID(),
-    payload: { orderId: randomUUID(), totalMinor: total, currency: 'EUR', userId },
-  });
+  const order = (type: 'order.placed' | 'order.paid', total: number, userId = 'u1') =>
+    sampleOrderEvent(type, total, { userId });
 
   const kpis = async (svc: RunningService) =>
     (await apiClient(svc.url).get('/analytics/kpis?window=1h', { token: await issuer.adminToken() })).body;
@@ -80,11 +78,7 @@ describe('analytics event delivery', () => {
       order('order.paid', 2500),
       order('order.placed', 1500),
     );
-    await producer.outbox.appendStandalone(order('order.paid', 1500, 'u2'), {
-      type: 'product.viewed',
-      aggregateId: 'p1',
-      payload: {},
-    });
+    await producer.outbox.appendStandalone(order('order.paid', 1500, 'u2'), sampleViewEvent('p1'));
     const k = await waitFor(
       async () => {
         const body = await kpis(svc);

@@ -1,11 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxService } from '@ha-shop/events';
 import type { RunningService } from '@ha-shop/service-kit';
-import { createTestDatabase, freePort, sql, TestIssuer, waitFor } from '@ha-shop/testkit';
+import { createTestDatabase, freePort, sampleOrderEvent, sql, TestIssuer, waitFor } from '@ha-shop/testkit';
 import { startProducer } from './support/producer';
 
 const MAIN = resolve(__dirname, '../dist/main.js');
@@ -67,11 +66,7 @@ describe('analytics killed mid-stream', () => {
     });
     for (let i = 0; i < EVENTS / 10; i++) {
       await producer.outbox.appendStandalone(
-        ...Array.from({ length: 10 }, () => ({
-          type: 'order.placed',
-          aggregateId: randomUUID(),
-          payload: { orderId: randomUUID(), total: 100, currency: 'EUR', userId: 'u1' },
-        })),
+        ...Array.from({ length: 10 }, () => sampleOrderEvent('order.placed', 100)),
       );
     }
   });

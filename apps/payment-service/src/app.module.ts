@@ -5,7 +5,7 @@ import { EventsModule } from '@ha-shop/events';
 import { ServiceCoreModule, validateEnv } from '@ha-shop/service-kit';
 import { PaymentEnv } from './config/payment.env';
 import { PaymentsModule } from './payments/payments.module';
-import { ENTITIES, MIGRATIONS, SERVICE_NAME } from './schema';
+import { SCHEMA, SERVICE_NAME } from './schema';
 import { SimulationModule } from './simulation/simulation.module';
 
 @Module({})
@@ -16,7 +16,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ServiceCoreModule.forRoot({ name: SERVICE_NAME, envClass: PaymentEnv, env }),
-        DatabaseModule.forRoot({ applicationName: SERVICE_NAME, entities: ENTITIES, migrations: MIGRATIONS }),
+        DatabaseModule.forRoot({ applicationName: SERVICE_NAME, ...SCHEMA }),
         AuthModule.forRoot(),
         EventsModule.forRoot({ source: SERVICE_NAME }),
         SimulationModule.forRoot({ faultSwitch: !!settings.FAULT_INJECTION_SECRET }),

@@ -1,3 +1,4 @@
+import type { ServiceSchema } from '@ha-shop/database';
 import { OUTBOX_ENTITIES, OUTBOX_MIGRATIONS } from '@ha-shop/events';
 import { IdempotencyKeyEntity } from './idempotency/idempotency-key.entity';
 import { CreatePayments1731100000000 } from './migrations/1731100000000-create-payments';
@@ -5,5 +6,7 @@ import { PaymentEntity } from './payments/payment.entity';
 import { RefundEntity } from './payments/refund.entity';
 
 export const SERVICE_NAME = 'payment-service';
-export const ENTITIES = [PaymentEntity, RefundEntity, IdempotencyKeyEntity, ...OUTBOX_ENTITIES];
-export const MIGRATIONS = [...OUTBOX_MIGRATIONS, CreatePayments1731100000000];
+export const SCHEMA: ServiceSchema = {
+  entities: [PaymentEntity, RefundEntity, IdempotencyKeyEntity, ...OUTBOX_ENTITIES],
+  migrations: [...OUTBOX_MIGRATIONS, CreatePayments1731100000000],
+};

@@ -6,11 +6,8 @@ import { ServiceCoreModule, validateEnv } from '@ha-shop/service-kit';
 import { AdminModule } from './admin/admin.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { ProductEnv } from './config/product.env';
-import { PRODUCT_ENTITIES } from './entities';
 import { InventoryModule } from './inventory/inventory.module';
-import { PRODUCT_MIGRATIONS } from './migrations';
-
-export const SERVICE_NAME = 'product-service';
+import { SCHEMA, SERVICE_NAME } from './schema';
 
 @Module({})
 export class AppModule {
@@ -22,8 +19,7 @@ export class AppModule {
         ServiceCoreModule.forRoot({ name: SERVICE_NAME, envClass: ProductEnv, env }),
         DatabaseModule.forRoot({
           applicationName: SERVICE_NAME,
-          entities: PRODUCT_ENTITIES,
-          migrations: PRODUCT_MIGRATIONS,
+          ...SCHEMA,
           poolSize: DB_POOL_SIZE,
         }),
         AuthModule.forRoot(),

@@ -3,8 +3,7 @@ import { dataSourceOptions, runMigrations } from '@ha-shop/database';
 import { validateEnv } from '@ha-shop/service-kit';
 import { DataSource } from 'typeorm';
 import { ProductEnv } from './config/product.env';
-import { PRODUCT_ENTITIES } from './entities';
-import { PRODUCT_MIGRATIONS } from './migrations';
+import { SCHEMA, SERVICE_NAME } from './schema';
 import { seedCatalog } from './seed/catalog-seed';
 
 export { seedCatalog, generateCatalog } from './seed/catalog-seed';
@@ -20,9 +19,8 @@ async function main(): Promise<void> {
   if (!Number.isInteger(seed)) throw new Error('SEED must be an integer');
   const db = {
     url: env.DATABASE_URL,
-    applicationName: 'product-service-seed',
-    entities: PRODUCT_ENTITIES,
-    migrations: PRODUCT_MIGRATIONS,
+    applicationName: `${SERVICE_NAME}-seed`,
+    ...SCHEMA,
   };
   await runMigrations(db);
   const ds = await new DataSource({

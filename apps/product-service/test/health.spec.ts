@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMigrations } from '@ha-shop/database';
 import { apiClient, sql } from '@ha-shop/testkit';
-import { PRODUCT_ENTITIES } from '../src/entities';
-import { PRODUCT_MIGRATIONS } from '../src/migrations';
+import { SCHEMA } from '../src/schema';
 import { createCategory, createProduct, ProductService, startProductService } from './support';
 
 describe('service lifecycle', () => {
@@ -20,7 +19,7 @@ describe('service lifecycle', () => {
     );
     const replica = await ctx.replica();
     const [{ n }] = await sql<{ n: number }>(ctx.db, 'SELECT count(*)::int AS n FROM migrations');
-    expect(n).toBe(PRODUCT_MIGRATIONS.length);
+    expect(n).toBe(SCHEMA.migrations.length);
     expect((await apiClient(replica.url).get('/health/ready')).status).toBe(200);
   });
 
@@ -76,8 +75,7 @@ describe('service lifecycle', () => {
       await runMigrations({
         url: ctx.db,
         applicationName: 'test',
-        entities: PRODUCT_ENTITIES,
-        migrations: PRODUCT_MIGRATIONS,
+        ...SCHEMA,
       }),
     ).toEqual([]);
   });

@@ -7,7 +7,7 @@ import { AddressesModule } from './addresses/addresses.module';
 import { UserEnv } from './config/user.env';
 import { KeysModule } from './keys/keys.module';
 import { SigningKeyStore } from './keys/signing-key.store';
-import { SERVICE_NAME, USER_ENTITIES, USER_MIGRATIONS } from './schema';
+import { SCHEMA, SERVICE_NAME } from './schema';
 import { SessionsModule } from './sessions/sessions.module';
 import { UsersModule } from './users/users.module';
 
@@ -20,8 +20,7 @@ export class AppModule {
         ServiceCoreModule.forRoot({ name: SERVICE_NAME, envClass: UserEnv, env }),
         DatabaseModule.forRoot({
           applicationName: SERVICE_NAME,
-          entities: USER_ENTITIES,
-          migrations: USER_MIGRATIONS,
+          ...SCHEMA,
         }),
         // The keys live here, so tokens are verified in-process instead of over JWKS_URL.
         AuthModule.forRoot({ keySource: SigningKeyStore }),

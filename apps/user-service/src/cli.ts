@@ -1,7 +1,7 @@
 import { dataSourceOptions, runMigrations } from '@ha-shop/database';
 import { DataSource } from 'typeorm';
 import { parseArgs } from 'node:util';
-import { SERVICE_NAME, USER_ENTITIES, USER_MIGRATIONS } from './schema';
+import { SCHEMA, SERVICE_NAME } from './schema';
 
 /** Migrates, then runs `work` with a connected DataSource, for the one-shot commands. */
 export async function withMigratedDataSource<T>(
@@ -12,8 +12,7 @@ export async function withMigratedDataSource<T>(
   const opts = {
     url: databaseUrl,
     applicationName: `${SERVICE_NAME}-cli`,
-    entities: USER_ENTITIES,
-    migrations: USER_MIGRATIONS,
+    ...SCHEMA,
     poolSize: 2,
   };
   await runMigrations(opts);

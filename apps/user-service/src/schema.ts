@@ -1,3 +1,4 @@
+import type { ServiceSchema } from '@ha-shop/database';
 import { OUTBOX_ENTITIES, OUTBOX_MIGRATIONS } from '@ha-shop/events';
 import { AddressEntity } from './addresses/address.entity';
 import { SigningKeyEntity } from './keys/signing-key.entity';
@@ -7,13 +8,14 @@ import { UserEntity } from './users/user.entity';
 
 export const SERVICE_NAME = 'user-service';
 
-export const USER_ENTITIES = [
-  UserEntity,
-  AddressEntity,
-  RefreshTokenFamilyEntity,
-  RefreshTokenEntity,
-  SigningKeyEntity,
-  ...OUTBOX_ENTITIES,
-];
-
-export const USER_MIGRATIONS = [...OUTBOX_MIGRATIONS, UserSchema1731200000000];
+export const SCHEMA: ServiceSchema = {
+  entities: [
+    UserEntity,
+    AddressEntity,
+    RefreshTokenFamilyEntity,
+    RefreshTokenEntity,
+    SigningKeyEntity,
+    ...OUTBOX_ENTITIES,
+  ],
+  migrations: [...OUTBOX_MIGRATIONS, UserSchema1731200000000],
+};

@@ -19,9 +19,3 @@ export interface EventFeedPage {
   /** Newest seq on the producer when the page was read; `head - cursor` is the consumer's lag. */
   headSeq: string;
 }
-
-export interface NewEvent {
-  type: string;
-  aggregateId: string;
-  payload: Record<string, unknown>;
-}

@@ -2,10 +2,22 @@ import { Inject, Injectable } from '@nestjs/common';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { DomainEvent, EventFeedPage, NewEvent } from './domain-event';
+import { NewEvent, payloadMismatches } from './catalogue';
+import { DomainEvent, EventFeedPage } from './domain-event';
 import { OutboxEventEntity } from './outbox-event.entity';
 
 export const EVENT_SOURCE = Symbol('EVENT_SOURCE');
+
+/** A producer tried to publish an event the catalogue does not describe: a bug, never bad input. */
+export class UncataloguedEventError extends Error {
+  constructor(
+    readonly type: string,
+    readonly mismatches: string[],
+  ) {
+    super(`event ${type} does not match the catalogue: ${mismatches.join('; ')}`);
+    this.name = 'UncataloguedEventError';
+  }
+}
 
 // Transaction-scoped lock that serialises appends, making `seq` order equal commit order.
 // Without it a reader could see seq 11 committed before seq 10 and move its cursor past 10 forever.
@@ -20,11 +32,16 @@ export class OutboxService {
 
   /**
    * Appends events inside the caller's transaction. Call it last in the transaction:
-   * the lock it takes is held until commit.
+   * the lock it takes is held until commit. An event the catalogue does not describe fails
+   * the whole transaction, so consumers never meet a payload they were not promised.
    */
   async append(manager: EntityManager, ...events: NewEvent[]): Promise<string[]> {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('OutboxService.append must run inside the transaction that makes the change');
+    }
+    for (const e of events) {
+      const mismatches = payloadMismatches(e.type, e.payload);
+      if (mismatches.length > 0) throw new UncataloguedEventError(e.type, mismatches);
     }
     const ids = events.map(() => randomUUID());
     // A PRODUCER span per append; its context is what the events carry, so a consumer's

@@ -2,8 +2,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataSourceOptions, migrateWithLock } from '@ha-shop/database';
-import { createTestDatabase } from '@ha-shop/testkit';
-import { OUTBOX_ENTITIES, OUTBOX_MIGRATIONS, OutboxService } from '../src';
+import { createTestDatabase, sampleOrderEvent, sampleViewEvent } from '@ha-shop/testkit';
+import {
+  EVENTS,
+  type NewEvent,
+  OUTBOX_ENTITIES,
+  OUTBOX_MIGRATIONS,
+  OutboxService,
+  readEvent,
+  UncataloguedEventError,
+} from '../src';
+
+// Casts stand for a producer that drifted from the catalogue, which the compiler would refuse.
+const drifted = (event: { type: string; aggregateId: string; payload: unknown }) => event as NewEvent;
 
 describe('transactional outbox', () => {
   let ds: DataSource;
@@ -26,16 +37,14 @@ describe('transactional outbox', () => {
   afterAll(() => ds.destroy());
 
   it('refuses to append outside a transaction', async () => {
-    await expect(outbox.append(ds.manager, { type: 'x', aggregateId: '1', payload: {} })).rejects.toThrow(
-      /inside the transaction/,
-    );
+    await expect(outbox.append(ds.manager, sampleViewEvent('x'))).rejects.toThrow(/inside the transaction/);
   });
 
   it('drops events of a rolled-back transaction together with the change', async () => {
     const before = await outbox.headSeq();
     await expect(
       ds.transaction(async (m) => {
-        await outbox.append(m, { type: 'order.placed', aggregateId: 'o1', payload: { total: 100 } });
+        await outbox.append(m, sampleOrderEvent('order.placed', 100));
         throw new Error('business rule failed');
       }),
     ).rejects.toThrow('business rule failed');
@@ -44,13 +53,12 @@ describe('transactional outbox', () => {
 
   it('pages the feed in order with a stable cursor', async () => {
     const start = await outbox.headSeq();
-    for (let i = 0; i < 5; i++)
-      await outbox.appendStandalone({ type: 'cart.item_added', aggregateId: `c${i}`, payload: { i } });
+    for (let i = 0; i < 5; i++) await outbox.appendStandalone(sampleViewEvent(`p${i}`));
     const first = await outbox.page(start, 3);
-    expect(first.events.map((e) => e.payload.i)).toEqual([0, 1, 2]);
+    expect(first.events.map((e) => e.payload.slug)).toEqual(['p0', 'p1', 'p2']);
     expect(first.hasMore).toBe(true);
     const second = await outbox.page(first.nextCursor, 3);
-    expect(second.events.map((e) => e.payload.i)).toEqual([3, 4]);
+    expect(second.events.map((e) => e.payload.slug)).toEqual(['p3', 'p4']);
     expect(second.hasMore).toBe(false);
     const empty = await outbox.page(second.nextCursor, 3);
     expect(empty).toMatchObject({
@@ -66,7 +74,7 @@ describe('transactional outbox', () => {
     const start = await outbox.headSeq();
     const writers = Array.from({ length: 30 }, (_, i) =>
       ds.transaction(async (m) => {
-        await outbox.append(m, { type: 'load', aggregateId: String(i), payload: { i } });
+        await outbox.append(m, { ...sampleViewEvent(`p${i}`), aggregateId: String(i) });
         // Hold the transaction open for a random while so commits interleave.
         await sleep(Math.random() * 40);
       }),
@@ -85,5 +93,32 @@ describe('transactional outbox', () => {
     await all;
     expect(seen.length).toBe(30);
     expect(new Set(seen).size).toBe(30);
+  });
+
+  describe('checks every event against the catalogue', () => {
+    const paid = sampleOrderEvent(EVENTS.orderPaid, 2500);
+
+    it.each([
+      ['an event name it does not list', { ...paid, type: 'order.shipped' }, /not an event in the catalogue/],
+      ['a field it does not name', { ...paid, payload: { ...paid.payload, totalMinor: 2500 } }, /totalMinor/],
+      ['a missing field', { ...paid, payload: { ...paid.payload, total: undefined } }, /total/],
+      ['money as a float', { ...paid, payload: { ...paid.payload, total: 25.5 } }, /total/],
+      ['a status it does not know', { ...paid, payload: { ...paid.payload, status: 'SHIPPED' } }, /status/],
+      ['a payload that is not an object', { ...paid, payload: [1] }, /must be an object/],
+    ])('refuses to append %s, and writes nothing', async (_what, event, message) => {
+      const before = await outbox.headSeq();
+      const append = outbox.appendStandalone(drifted(event));
+      await expect(append).rejects.toBeInstanceOf(UncataloguedEventError);
+      await expect(append).rejects.toThrow(message);
+      expect(await outbox.headSeq()).toBe(before);
+    });
+
+    it('appends and feeds a catalogued event unchanged', async () => {
+      const [id] = await outbox.appendStandalone(paid);
+      const page = await outbox.page('0', 1000);
+      const stored = page.events.find((e) => e.id === id)!;
+      expect(stored.payload).toEqual(paid.payload);
+      expect(readEvent(stored)).toEqual({ type: EVENTS.orderPaid, payload: paid.payload });
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isDatabaseUnavailable, mapError } from '../src';
+import { mapError } from '../src';
+import { isDatabaseUnavailable } from '../src/errors/error-mapping';
 
 describe('database-unavailable mapping', () => {
   it('answers 503 with Retry-After when a transaction lost its connection (PostgreSQL restart)', () => {

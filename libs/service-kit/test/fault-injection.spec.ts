@@ -1,7 +1,10 @@
 import { Body, Controller, Get, Module, Put } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, bootService, expectProblem, testEnv } from '@ha-shop/testkit';
-import { BaseEnv, HealthModule, RunningService, ServiceConfigModule, ServiceLoggerModule } from '../src';
+import { BaseEnv, RunningService } from '../src';
+import { HealthModule } from '../src/health/health.module';
+import { ServiceConfigModule } from '../src/config/service-config.module';
+import { ServiceLoggerModule } from '../src/logging/logger.module';
 
 const SECRET = 'fault-secret-for-tests';
 

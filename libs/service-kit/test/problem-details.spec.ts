@@ -2,14 +2,10 @@ import { Body, Controller, Get, Module, NotFoundException, Param, Post } from '@
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, bootService, expectProblem, testEnv } from '@ha-shop/testkit';
-import {
-  BaseEnv,
-  HealthModule,
-  ProblemException,
-  RunningService,
-  ServiceConfigModule,
-  ServiceLoggerModule,
-} from '../src';
+import { BaseEnv, ProblemException, RunningService } from '../src';
+import { HealthModule } from '../src/health/health.module';
+import { ServiceConfigModule } from '../src/config/service-config.module';
+import { ServiceLoggerModule } from '../src/logging/logger.module';
 
 class ItemDto {
   @IsString()

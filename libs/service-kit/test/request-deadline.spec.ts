@@ -7,14 +7,14 @@ import {
   BaseEnv,
   currentRequestDeadline,
   DEADLINE_HEADER,
-  HealthModule,
   ON_BEHALF_OF_HEADER,
   RunningService,
-  ServiceConfigModule,
-  ServiceLoggerModule,
   setLogDestination,
   withinRequestDeadline,
 } from '../src';
+import { HealthModule } from '../src/health/health.module';
+import { ServiceConfigModule } from '../src/config/service-config.module';
+import { ServiceLoggerModule } from '../src/logging/logger.module';
 
 let handled = 0;
 

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '@ha-shop/events';
+import { type CataloguedEvent, type DomainEvent, EVENTS, type EventType, readEvent } from '@ha-shop/events';
 
 /** One additive change to a per-minute aggregate. */
 export interface KpiIncrement {
@@ -13,54 +13,68 @@ export interface Projection {
   activeUserId?: string;
 }
 
-function amountOf(payload: Record<string, unknown>): number | undefined {
-  const v = payload.totalMinor ?? payload.total ?? payload.amountMinor ?? payload.amount;
-  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined;
-}
-
-function currencyOf(payload: Record<string, unknown>): string {
-  const c = payload.currency;
-  return typeof c === 'string' && /^[A-Z]{3}$/.test(c) ? c : 'XXX';
-}
-
-function userOf(payload: Record<string, unknown>): string | undefined {
-  const u = payload.userId ?? payload.customerId;
-  return typeof u === 'string' && u.length <= 200 ? u : undefined;
-}
-
-const COUNTERS: Record<string, string> = {
-  'product.viewed': 'product_views',
-  'cart.item_added': 'cart_adds',
-  'checkout.started': 'checkouts_started',
-  'order.placed': 'orders_placed',
-  'order.paid': 'orders_paid',
-  'order.payment_failed': 'orders_payment_failed',
-  'order.cancelled': 'orders_cancelled',
-  'order.refunded': 'orders_refunded',
-  'payment.authorised': 'payments_authorised',
-  'payment.declined': 'payments_declined',
-  'user.registered': 'users_registered',
-  'user.logged_in': 'logins',
+const COUNTERS: Partial<Record<EventType, string>> = {
+  [EVENTS.productViewed]: 'product_views',
+  [EVENTS.cartItemAdded]: 'cart_adds',
+  [EVENTS.checkoutStarted]: 'checkouts_started',
+  [EVENTS.orderPlaced]: 'orders_placed',
+  [EVENTS.orderPaid]: 'orders_paid',
+  [EVENTS.orderPaymentFailed]: 'orders_payment_failed',
+  [EVENTS.orderCancelled]: 'orders_cancelled',
+  [EVENTS.orderRefunded]: 'orders_refunded',
+  [EVENTS.paymentAuthorised]: 'payments_authorised',
+  [EVENTS.paymentDeclined]: 'payments_declined',
+  [EVENTS.userRegistered]: 'users_registered',
+  [EVENTS.userLoggedIn]: 'logins',
 };
+
+/** Who did it, for the events that name a shopper. */
+function actorOf(event: CataloguedEvent): string | undefined {
+  switch (event.type) {
+    case EVENTS.paymentAuthorised:
+    case EVENTS.paymentDeclined:
+      return event.payload.customerId ?? undefined;
+    case EVENTS.productViewed:
+    case EVENTS.cartItemAdded:
+    case EVENTS.checkoutStarted:
+    case EVENTS.orderPlaced:
+    case EVENTS.orderPaid:
+    case EVENTS.orderPaymentFailed:
+    case EVENTS.orderCancelled:
+    case EVENTS.orderFulfilled:
+    case EVENTS.orderRefunded:
+    case EVENTS.userRegistered:
+    case EVENTS.userLoggedIn:
+      return event.payload.userId ?? undefined;
+    default:
+      return undefined;
+  }
+}
+
+function money(event: CataloguedEvent): KpiIncrement[] {
+  if (event.type === EVENTS.orderPaid) {
+    const { total, currency } = event.payload;
+    return [
+      { metric: 'revenue_minor', dimension: currency, value: total },
+      { metric: 'orders_paid_by_currency', dimension: currency, value: 1 },
+    ];
+  }
+  if (event.type === EVENTS.orderRefunded) {
+    return [{ metric: 'refunded_minor', dimension: event.payload.currency, value: event.payload.total }];
+  }
+  return [];
+}
 
 /**
  * What an event means for the KPIs. Pure, so the same event always has the same
- * effect and replaying is only a question of deduplication.
+ * effect and replaying is only a question of deduplication. An event whose payload
+ * the catalogue does not describe still counts (it happened) but adds no money or user.
  */
 export function project(event: DomainEvent): Projection {
-  const counter = COUNTERS[event.type];
+  const counter = COUNTERS[event.type as EventType];
   if (!counter) return { increments: [] };
   const increments: KpiIncrement[] = [{ metric: counter, value: 1 }];
-  const payload = event.payload ?? {};
-  const amount = amountOf(payload);
-  if (event.type === 'order.paid' && amount !== undefined) {
-    const currency = currencyOf(payload);
-    increments.push({ metric: 'revenue_minor', dimension: currency, value: amount });
-    increments.push({ metric: 'orders_paid_by_currency', dimension: currency, value: 1 });
-  }
-  if (event.type === 'order.refunded' && amount !== undefined) {
-    increments.push({ metric: 'refunded_minor', dimension: currencyOf(payload), value: amount });
-  }
-  const userId = event.type === 'user.registered' ? event.aggregateId : userOf(payload);
-  return { increments, activeUserId: userId };
+  const typed = readEvent(event);
+  if (!typed) return { increments };
+  return { increments: [...increments, ...money(typed)], activeUserId: actorOf(typed) };
 }

@@ -2,7 +2,8 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res, UseGuard
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InternalOnly } from '@ha-shop/auth';
 import type { FastifyReply } from 'fastify';
-import { IDEMPOTENT_REPLAYED_HEADER, IdempotencyKey } from '../idempotency/idempotency-key.decorator';
+import { IDEMPOTENCY_KEY_MAX, IDEMPOTENT_REPLAYED_HEADER } from '@ha-shop/service-kit';
+import { IdempotencyKey } from '../idempotency/idempotency-key.decorator';
 import { IdempotentResult } from '../idempotency/idempotency.service';
 import { ProviderAvailabilityGuard } from '../simulation/provider-availability.guard';
 import { CreatePaymentDto } from './dto/create-payment.dto';
@@ -14,8 +15,7 @@ import { PaymentsService } from './payments.service';
 const idempotencyHeader = ApiHeader({
   name: 'Idempotency-Key',
   required: true,
-  description:
-    '1–255 visible ASCII characters; a replay returns the first response with Idempotent-Replayed: true',
+  description: `1–${IDEMPOTENCY_KEY_MAX} visible ASCII characters; a replay returns the first response with Idempotent-Replayed: true`,
 });
 
 /** Service-to-service only (checkout-service); the edge never routes here. */

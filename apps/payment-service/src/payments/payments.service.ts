@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { OutboxService } from '@ha-shop/events';
+import { EVENTS, OutboxService } from '@ha-shop/events';
 import { businessMetrics } from '@ha-shop/observability';
 import { ProblemException } from '@ha-shop/service-kit';
 import { randomUUID } from 'node:crypto';
@@ -72,7 +72,7 @@ export class PaymentsService {
         const response = { status: 201, body: JSON.stringify(toPaymentView(payment)) };
         await lock.complete(manager, response);
         await this.outbox.append(manager, {
-          type: payment.status === 'authorised' ? 'payment.authorised' : 'payment.declined',
+          type: payment.status === 'authorised' ? EVENTS.paymentAuthorised : EVENTS.paymentDeclined,
           aggregateId: payment.id,
           payload: {
             paymentId: payment.id,
@@ -150,7 +150,7 @@ export class PaymentsService {
     const response = { status: 201, body: JSON.stringify(toRefundView(refund, payment)) };
     await lock.complete(manager, response);
     await this.outbox.append(manager, {
-      type: 'payment.refunded',
+      type: EVENTS.paymentRefunded,
       aggregateId: paymentId,
       payload: {
         paymentId,

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { isUniqueViolation } from '@ha-shop/database';
-import { OutboxService } from '@ha-shop/events';
+import { EVENTS, OutboxService } from '@ha-shop/events';
 import { ProblemException } from '@ha-shop/service-kit';
 import { DataSource, EntityManager } from 'typeorm';
-import { EVENTS } from '../common/event-types';
 import { loadVariants, PRODUCT_COLUMNS, ProductRow, toDetail } from '../catalog/product-views';
 import {
   CreateCategoryDto,

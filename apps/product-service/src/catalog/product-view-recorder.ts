@@ -1,6 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { OutboxService } from '@ha-shop/events';
-import { EVENTS } from '../common/event-types';
+import { EVENTS, OutboxService } from '@ha-shop/events';
 
 // Views beyond this many unfinished writes are dropped: analytics must never queue up
 // behind (or take pool connections from) shopping when the database is slow.

@@ -1,11 +1,9 @@
 import { PipeTransform } from '@nestjs/common';
-import { ProblemException } from '@ha-shop/service-kit';
+import { ProblemException, SKU_MAX, SKU_PATTERN } from '@ha-shop/service-kit';
 
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 // Fastify's router refuses path parameters over 100 characters, so nothing addressable may be longer.
 export const SLUG_MAX = 100;
-export const SKU_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-export const SKU_MAX = 64;
 /** Reservation keys are chosen by checkout (e.g. `order:<uuid>`). */
 export const RESERVATION_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,99}$/;
 export const RESERVATION_KEY_MAX = 100;

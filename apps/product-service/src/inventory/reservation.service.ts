@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { OutboxService } from '@ha-shop/events';
+import { EVENTS, OutboxService } from '@ha-shop/events';
 import { ProblemException } from '@ha-shop/service-kit';
 import { DataSource, EntityManager } from 'typeorm';
-import { EVENTS } from '../common/event-types';
 import { ProductEnv } from '../config/product.env';
 import { CreateReservationDto, ReservationDto } from './dto/inventory.dto';
 import { ReservationItem, ReservationStatus } from './reservation.entity';
@@ -158,7 +157,7 @@ export class ReservationService {
         ...expired.map((r) => ({
           type: EVENTS.inventoryReleased,
           aggregateId: r.reservation_key,
-          payload: { reservationKey: r.reservation_key, items: r.items, reason: 'expired' },
+          payload: { reservationKey: r.reservation_key, items: r.items, reason: 'expired' as const },
         })),
       );
       return expired.length;

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { OutboxService } from '@ha-shop/events';
+import { EVENTS, OutboxService } from '@ha-shop/events';
 import { ProblemException } from '@ha-shop/service-kit';
 import { DataSource, EntityManager } from 'typeorm';
 import { StockLevelDto } from '../admin/dto/admin-response.dto';
-import { EVENTS } from '../common/event-types';
 
 const STOCK_COLUMNS = 'sku, available, reserved, sold';
 

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Role } from '@ha-shop/auth';
-import { OutboxService } from '@ha-shop/events';
+import { EVENTS, OutboxService } from '@ha-shop/events';
 import { ProblemException } from '@ha-shop/service-kit';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -59,7 +59,7 @@ export class SessionsService {
       );
       const token = await this.insertRefreshToken(manager, family.id, user.id);
       await this.outbox.append(manager, {
-        type: 'user.logged_in',
+        type: EVENTS.userLoggedIn,
         aggregateId: user.id,
         payload: { userId: user.id },
       });

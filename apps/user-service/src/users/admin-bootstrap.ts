@@ -1,4 +1,4 @@
-import { OutboxService } from '@ha-shop/events';
+import { EVENTS, OutboxService } from '@ha-shop/events';
 import { isEmail } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { SERVICE_NAME } from '../schema';
@@ -44,7 +44,7 @@ export async function createAdmin(
     );
     if (row.created) {
       await outbox.append(manager, {
-        type: 'user.registered',
+        type: EVENTS.userRegistered,
         aggregateId: row.id,
         payload: { userId: row.id, roles: row.roles },
       });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Role } from '@ha-shop/auth';
 import { isUniqueViolation } from '@ha-shop/database';
-import { OutboxService } from '@ha-shop/events';
+import { EVENTS, OutboxService } from '@ha-shop/events';
 import { ProblemException } from '@ha-shop/service-kit';
 import { DataSource } from 'typeorm';
 import { PasswordHasher } from './password-hasher';
@@ -39,7 +39,7 @@ export class UsersService {
           [email, name, passwordHash],
         );
         await this.outbox.append(manager, {
-          type: 'user.registered',
+          type: EVENTS.userRegistered,
           aggregateId: user.id,
           payload: { userId: user.id, roles: user.roles },
         });

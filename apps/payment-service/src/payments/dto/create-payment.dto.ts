@@ -12,30 +12,10 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { CardDto, CVC_MESSAGE, CVC_PATTERN, MAX_CHARGE_MINOR } from '@ha-shop/service-kit';
 
-export const MAX_AMOUNT = 100_000_000;
-
-export class CardDto {
-  @ApiProperty({
-    example: '4242424242424242',
-    description: '13–19 digits, Luhn-valid. Never stored or logged.',
-  })
-  @IsString()
-  @Matches(/^\d{13,19}$/, { message: 'card.number must be 13 to 19 digits' })
-  number: string;
-
-  @ApiProperty({ minimum: 1, maximum: 12, example: 12 })
-  @IsInt()
-  @Min(1)
-  @Max(12)
-  expMonth: number;
-
-  @ApiProperty({ minimum: 2000, maximum: 2100, example: 2030 })
-  @IsInt()
-  @Min(2000)
-  @Max(2100)
-  expYear: number;
-
+/** The card as a merchant sends it; no CVC when it charges a stored card (a parked payment retried). */
+export class PaymentCardDto extends CardDto {
   @ApiPropertyOptional({
     example: '123',
     description:
@@ -43,7 +23,7 @@ export class CardDto {
   })
   @IsOptional()
   @IsString()
-  @Matches(/^\d{3,4}$/, { message: 'card.cvc must be 3 or 4 digits' })
+  @Matches(CVC_PATTERN, { message: CVC_MESSAGE })
   cvc?: string;
 }
 
@@ -52,10 +32,15 @@ export class CreatePaymentDto {
   @IsUUID()
   orderId: string;
 
-  @ApiProperty({ minimum: 1, maximum: MAX_AMOUNT, description: 'Integer minor units (cents)', example: 2599 })
+  @ApiProperty({
+    minimum: 1,
+    maximum: MAX_CHARGE_MINOR,
+    description: 'Integer minor units (cents)',
+    example: 2599,
+  })
   @IsInt()
   @Min(1)
-  @Max(MAX_AMOUNT)
+  @Max(MAX_CHARGE_MINOR)
   amount: number;
 
   @ApiProperty({ example: 'EUR', description: 'ISO 4217, upper case' })
@@ -64,11 +49,11 @@ export class CreatePaymentDto {
   @IsISO4217CurrencyCode()
   currency: string;
 
-  @ApiProperty({ type: CardDto })
+  @ApiProperty({ type: PaymentCardDto })
   @IsObject()
   @ValidateNested()
-  @Type(() => CardDto)
-  card: CardDto;
+  @Type(() => PaymentCardDto)
+  card: PaymentCardDto;
 
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()

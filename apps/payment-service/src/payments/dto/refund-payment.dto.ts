@@ -1,16 +1,16 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { MAX_AMOUNT } from './create-payment.dto';
+import { MAX_CHARGE_MINOR } from '@ha-shop/service-kit';
 
 export class RefundPaymentDto {
   @ApiPropertyOptional({
     minimum: 1,
-    maximum: MAX_AMOUNT,
+    maximum: MAX_CHARGE_MINOR,
     description: 'Minor units; left out = everything not yet refunded',
   })
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(MAX_AMOUNT)
+  @Max(MAX_CHARGE_MINOR)
   amount?: number;
 }

@@ -17,14 +17,8 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import {
-  MAX_PRICE_MINOR,
-  MAX_QUANTITY,
-  SKU_MAX,
-  SKU_PATTERN,
-  SLUG_MAX,
-  SLUG_PATTERN,
-} from '../../common/patterns';
+import { MAX_PRICE_MINOR, MAX_QUANTITY, SLUG_MAX, SLUG_PATTERN } from '../../common/patterns';
+import { SKU_MAX, SKU_MESSAGE, SKU_PATTERN } from '@ha-shop/service-kit';
 import { IsOptionalNotNull, IsVariantOptions } from '../../common/validators';
 import { PRODUCT_STATUSES, ProductStatus } from '../../catalog/product.entity';
 
@@ -49,7 +43,7 @@ export class VariantInputDto {
   @ApiProperty({ example: 'AUD-0001-BLK' })
   @IsString()
   @MaxLength(SKU_MAX)
-  @Matches(SKU_PATTERN, { message: 'sku may contain letters, digits, ".", "_" and "-"' })
+  @Matches(SKU_PATTERN, { message: SKU_MESSAGE })
   sku: string;
 
   @ApiPropertyOptional({
@@ -84,7 +78,7 @@ export class VariantPatchDto {
   @ApiProperty()
   @IsString()
   @MaxLength(SKU_MAX)
-  @Matches(SKU_PATTERN, { message: 'sku may contain letters, digits, ".", "_" and "-"' })
+  @Matches(SKU_PATTERN, { message: SKU_MESSAGE })
   sku: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })

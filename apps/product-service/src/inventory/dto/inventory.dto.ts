@@ -13,13 +13,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import {
-  MAX_QUANTITY,
-  RESERVATION_KEY_MAX,
-  RESERVATION_KEY_PATTERN,
-  SKU_MAX,
-  SKU_PATTERN,
-} from '../../common/patterns';
+import { MAX_QUANTITY, RESERVATION_KEY_MAX, RESERVATION_KEY_PATTERN } from '../../common/patterns';
+import { SKU_MAX, SKU_MESSAGE, SKU_PATTERN } from '@ha-shop/service-kit';
 import { IsOptionalNotNull } from '../../common/validators';
 import { RESERVATION_STATUSES } from '../reservation.entity';
 
@@ -29,7 +24,7 @@ export class ReservationItemDto {
   @ApiProperty({ example: 'AUD-0001-1' })
   @IsString()
   @MaxLength(SKU_MAX)
-  @Matches(SKU_PATTERN, { message: 'sku may contain letters, digits, ".", "_" and "-"' })
+  @Matches(SKU_PATTERN, { message: SKU_MESSAGE })
   sku: string;
 
   @ApiProperty({ minimum: 1, maximum: MAX_QUANTITY })
@@ -89,7 +84,7 @@ export class PricesRequestDto {
   @ArrayUnique()
   @IsString({ each: true })
   @MaxLength(SKU_MAX, { each: true })
-  @Matches(SKU_PATTERN, { each: true, message: 'each sku may contain letters, digits, ".", "_" and "-"' })
+  @Matches(SKU_PATTERN, { each: true, message: `each ${SKU_MESSAGE}` })
   skus: string[];
 }
 
