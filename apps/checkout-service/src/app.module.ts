@@ -1,16 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@ha-shop/auth';
 import { DatabaseModule } from '@ha-shop/database';
-import { EventsModule, OUTBOX_ENTITIES } from '@ha-shop/events';
+import { EventsModule } from '@ha-shop/events';
 import { DependencyHealthDetails, ResilienceModule } from '@ha-shop/resilience';
 import { ServiceCoreModule, validateEnv } from '@ha-shop/service-kit';
 import { CartsModule } from './carts/carts.module';
 import { CheckoutModule } from './checkout/checkout.module';
+import { CheckoutRecoveryModule } from './checkout-recovery/checkout-recovery.module';
 import { CheckoutEnv } from './config/checkout.env';
-import { CHECKOUT_MIGRATIONS } from './migrations';
 import { OrdersModule } from './orders/orders.module';
-
-export const SERVICE_NAME = 'checkout-service';
+import { SCHEMA, SERVICE_NAME } from './schema';
 
 @Module({})
 export class AppModule {
@@ -27,8 +26,7 @@ export class AppModule {
         }),
         DatabaseModule.forRoot({
           applicationName: SERVICE_NAME,
-          entities: OUTBOX_ENTITIES,
-          migrations: CHECKOUT_MIGRATIONS,
+          ...SCHEMA,
           poolSize: DB_POOL_SIZE,
         }),
         AuthModule.forRoot(),
@@ -37,6 +35,7 @@ export class AppModule {
         CartsModule,
         OrdersModule,
         CheckoutModule,
+        CheckoutRecoveryModule,
       ],
     };
   }

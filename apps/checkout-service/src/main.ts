@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { runServiceProcess } from '@ha-shop/service-kit';
-import { AppModule, SERVICE_NAME } from './app.module';
+import { AppModule } from './app.module';
+import { SERVICE_NAME } from './schema';
 
 void runServiceProcess(() => AppModule.forRoot(process.env), {
   name: SERVICE_NAME,

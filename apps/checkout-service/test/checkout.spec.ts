@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IDEMPOTENCY_KEY_MAX } from '@ha-shop/service-kit';
 import { expectProblem } from '@ha-shop/testkit';
 import { requestFingerprint } from '../src/checkout/checkout.service';
 import {
@@ -223,7 +224,7 @@ describe('checkout journey', () => {
       headers: { 'x-cart-token': cart.token! },
     });
     expect(expectProblem(noKey, 400).type).toMatch(/idempotency-key-required$/);
-    expectProblem(await checkout(shop, cart, 'x'.repeat(201)), 400);
+    expectProblem(await checkout(shop, cart, 'x'.repeat(IDEMPOTENCY_KEY_MAX + 1)), 400);
     expectProblem(await checkout(shop, cart, randomUUID(), { ...checkoutBody(cart), cartId: 'nope' }), 400);
     expectProblem(await checkout(shop, cart, randomUUID(), { ...checkoutBody(cart), admin: true }), 400);
     expectProblem(await checkout(shop, cart, randomUUID(), checkoutBody(cart, '4242424242424241')), 400);

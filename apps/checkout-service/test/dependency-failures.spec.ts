@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, expectProblem } from '@ha-shop/testkit';
-import { as, checkoutBody, checkoutSql, guestCart, seedProduct, Shop, startShop } from './support';
+import {
+  as,
+  checkoutBody,
+  checkoutSql,
+  guestCart,
+  neighbourProxy,
+  seedProduct,
+  Shop,
+  startShop,
+} from './support';
 
 type Breakage = 'truncated' | 'wrong-shape' | 'proxy-404' | 'proxy-400';
 
@@ -11,54 +19,20 @@ type Breakage = 'truncated' | 'wrong-shape' | 'proxy-404' | 'proxy-400';
  * mesh (the runner's service address, a sidecar): an answer cut short, an answer from something
  * that is not product-service. Only the call `breaks` picks is broken; the rest is forwarded.
  */
-async function breakingProxy(target: () => string, breaks: (path: string) => Breakage | undefined) {
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const breakage = breaks(req.url ?? '/');
-      if (breakage === 'truncated') {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        return res.end('{"items":[{"sku":"x","pri');
-      }
-      if (breakage === 'wrong-shape') {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        return res.end('{"ok":true}');
-      }
-      if (breakage === 'proxy-404' || breakage === 'proxy-400') {
-        res.writeHead(breakage === 'proxy-404' ? 404 : 400, { 'content-type': 'text/html' });
-        return res.end('<html>no route</html>');
-      }
-      const headers = Object.fromEntries(
-        Object.entries(req.headers).filter(
-          ([k, v]) => typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k),
-        ),
-      ) as Record<string, string>;
-      fetch(target() + req.url, {
-        method: req.method,
-        headers,
-        body: chunks.length ? Buffer.concat(chunks) : undefined,
-      })
-        .then(async (upstream) => {
-          res.writeHead(upstream.status, {
-            'content-type': upstream.headers.get('content-type') ?? 'application/json',
-          });
-          res.end(Buffer.from(await upstream.arrayBuffer()));
-        })
-        .catch(() => res.writeHead(502).end());
-    });
+function breakingProxy(target: () => string, breaks: (path: string) => Breakage | undefined) {
+  return neighbourProxy(target, (req, res) => {
+    const breakage = breaks(req.url ?? '/');
+    if (breakage === 'truncated') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"items":[{"sku":"x","pri');
+    } else if (breakage === 'wrong-shape') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    } else if (breakage === 'proxy-404' || breakage === 'proxy-400') {
+      res
+        .writeHead(breakage === 'proxy-404' ? 404 : 400, { 'content-type': 'text/html' })
+        .end('<html>no route</html>');
+    }
+    return breakage !== undefined;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 // Issue 14 item 3: whatever a dependency does inside the checkout, the answer is 503 with

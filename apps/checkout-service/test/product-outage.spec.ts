@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer as createHttpServer } from 'node:http';
 import { createServer, Server, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, expectProblem } from '@ha-shop/testkit';
@@ -10,6 +9,7 @@ import {
   checkoutSql,
   eventually,
   guestCart,
+  neighbourProxy,
   seedProduct,
   Shop,
   startShop,
@@ -39,39 +39,13 @@ async function blackhole(): Promise<{ url: string; close(): Promise<void> }> {
 }
 
 /** Forwards to product-service, except the calls `fail` picks, which get a 503 problem. */
-async function flakyProxy(target: () => string, fail: (method: string, url: string) => boolean) {
-  const server = createHttpServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      if (fail(req.method ?? 'GET', req.url ?? '/')) {
-        res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '1' });
-        res.end(JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503 }));
-        return;
-      }
-      const headers = Object.fromEntries(
-        Object.entries(req.headers).filter(
-          ([k, v]) => typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k),
-        ),
-      ) as Record<string, string>;
-      const body = chunks.length ? Buffer.concat(chunks) : undefined;
-      fetch(target() + req.url, { method: req.method, headers, body })
-        .then(async (upstream) => {
-          res.writeHead(upstream.status, {
-            'content-type': upstream.headers.get('content-type') ?? 'application/json',
-          });
-          res.end(Buffer.from(await upstream.arrayBuffer()));
-        })
-        .catch(() => res.writeHead(502).end());
-    });
+function flakyProxy(target: () => string, fail: (method: string, url: string) => boolean) {
+  return neighbourProxy(target, (req, res) => {
+    if (!fail(req.method ?? 'GET', req.url ?? '/')) return false;
+    res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '1' });
+    res.end(JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503 }));
+    return true;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }
 
 describe('product-service unavailable', () => {

@@ -1,9 +1,14 @@
 // Boots the real neighbours (product-service, payment-service) and checkout-service in-process,
 // each on its own fresh database, with one token issuer for all three.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, IncomingHttpHeaders, request as httpRequest } from 'node:http';
+import {
+  createServer,
+  IncomingHttpHeaders,
+  IncomingMessage,
+  request as httpRequest,
+  ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunningService } from '@ha-shop/service-kit';
 import {
   apiClient,
@@ -14,6 +19,7 @@ import {
   sql,
   testEnv,
   TestIssuer,
+  waitFor,
 } from '@ha-shop/testkit';
 import { AppModule as PaymentApp } from '../../payment-service/src/app.module';
 import { AppModule as ProductApp } from '../../product-service/src/app.module';
@@ -119,8 +125,8 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   const calls = { product: [] as SeenCall[], payment: [] as SeenCall[] };
   const proxies = options.recordCalls
     ? await Promise.all([
-        recordingProxy(productSvc.url, calls.product),
-        recordingProxy(paymentSvc.url, calls.payment),
+        neighbourProxy(() => productSvc.url, record(calls.product)),
+        neighbourProxy(() => paymentSvc.url, record(calls.payment)),
       ])
     : [];
   const checkoutEnv = testEnv({
@@ -159,11 +165,24 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   };
 }
 
-/** A loopback HTTP proxy to `target` that records each request's method, URL and headers. */
-async function recordingProxy(target: string, seen: SeenCall[]) {
-  const upstream = new URL(target);
+/** Records each request's method, URL and headers, and lets it through. */
+const record = (seen: SeenCall[]) => (req: IncomingMessage) => {
+  seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+  return false;
+};
+
+/**
+ * A loopback HTTP proxy in front of a neighbour (`target` is read per request: the neighbour
+ * may restart elsewhere). `intercept` may answer a request itself (returns true); every other
+ * request is forwarded as it came.
+ */
+export async function neighbourProxy(
+  target: () => string,
+  intercept: (req: IncomingMessage, res: ServerResponse) => boolean = () => false,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
-    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+    if (intercept(req, res)) return void req.resume();
+    const upstream = new URL(target());
     const out = httpRequest(
       {
         host: upstream.hostname,
@@ -177,7 +196,7 @@ async function recordingProxy(target: string, seen: SeenCall[]) {
         answer.pipe(res);
       },
     );
-    out.on('error', () => res.destroy());
+    out.on('error', () => (res.headersSent ? res.destroy() : res.writeHead(502).end()));
     req.pipe(out);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -366,17 +385,11 @@ export function paymentSql<T = Record<string, unknown>>(shop: Shop, text: string
   return sql<T>(shop.payment.db, text, params);
 }
 
-/** Polls until `check` returns a value other than undefined; fails after `timeoutMs`. */
-export async function eventually<T>(
+/** Polls until `check` returns a value; an error thrown by `check` fails at once. */
+export function eventually<T>(
   check: () => Promise<T | undefined>,
   timeoutMs = 20_000,
   what = 'condition',
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await sleep(100);
-  }
+  return waitFor(check, { timeoutMs, what, failFast: true });
 }

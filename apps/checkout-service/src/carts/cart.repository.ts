@@ -41,7 +41,7 @@ const ITEM_COLUMNS = `sku, quantity, name, unit_price AS "unitPrice", currency, 
 export const MAX_LINES = 50;
 export const MAX_LINE_QUANTITY = 10;
 
-/** SQL for carts. Every change that guards an invariant is one statement or runs on a locked cart row. */
+/** The only SQL for `cart` and `cart_item`. Every change that guards an invariant is one statement or runs on a locked cart row. */
 @Injectable()
 export class CartRepository {
   constructor(private readonly ds: DataSource) {}
@@ -199,5 +199,52 @@ export class CartRepository {
       [id, from, to],
     );
     return rows[1] > 0;
+  }
+
+  /** Claims the cart for an order, if it is still active at the version that was priced. */
+  async checkOut(m: EntityManager, id: string, version: number): Promise<boolean> {
+    const [, claimed] = (await m.query(
+      `UPDATE cart SET status = 'checked_out', version = version + 1, updated_at = now()
+        WHERE id = $1 AND status = 'active' AND version = $2`,
+      [id, version],
+    )) as [unknown, number];
+    return claimed === 1;
+  }
+
+  /** Gives a checked-out cart back (its order failed), unless its customer already started a new one. */
+  async reopen(m: EntityManager, id: string): Promise<void> {
+    await m.query(
+      `UPDATE cart c SET status = 'active', version = c.version + 1, updated_at = now()
+        WHERE c.id = $1 AND c.status = 'checked_out'
+          AND (c.user_id IS NULL OR NOT EXISTS (SELECT 1 FROM cart o WHERE o.user_id = c.user_id AND o.status = 'active'))`,
+      [id],
+    );
+  }
+
+  async markMerged(m: EntityManager, id: string, into: string): Promise<void> {
+    await m.query(`UPDATE cart SET status = 'merged', merged_into = $2, updated_at = now() WHERE id = $1`, [
+      id,
+      into,
+    ]);
+  }
+
+  /** Distinct SKUs and currencies over the lines of several carts. */
+  async lineStats(m: EntityManager, cartIds: string[]): Promise<{ lines: number; currencies: number }> {
+    const [stats]: Array<{ lines: number; currencies: number }> = await m.query(
+      `SELECT count(DISTINCT sku)::int AS lines, count(DISTINCT currency)::int AS currencies
+         FROM cart_item WHERE cart_id = ANY($1)`,
+      [cartIds],
+    );
+    return stats;
+  }
+
+  /** Copies one cart's lines into another; quantities of a SKU in both add up to the per-line maximum. */
+  async copyLines(m: EntityManager, from: string, to: string): Promise<void> {
+    await m.query(
+      `INSERT INTO cart_item (cart_id, sku, quantity, name, unit_price, currency, available, priced_at, added_at)
+       SELECT $2, sku, quantity, name, unit_price, currency, available, priced_at, added_at FROM cart_item WHERE cart_id = $1
+       ON CONFLICT (cart_id, sku) DO UPDATE SET quantity = least(${MAX_LINE_QUANTITY}, cart_item.quantity + EXCLUDED.quantity)`,
+      [from, to],
+    );
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OutboxService } from '@ha-shop/events';
+import { EVENTS, OutboxService } from '@ha-shop/events';
 import { businessMetrics } from '@ha-shop/observability';
 import { dependencyErrorToProblem, isDependencyUnavailable } from '@ha-shop/resilience';
 import { ProblemException } from '@ha-shop/service-kit';
@@ -18,8 +18,6 @@ import {
   MAX_LINES,
 } from './cart.repository';
 import { CartView, toCartView } from './cart.view';
-
-export const CART_EVENTS = { itemAdded: 'cart.item_added' } as const;
 
 export function snapshotOf(p: PricedSku): ItemSnapshot {
   return { sku: p.sku, name: p.name, unitPrice: p.unitPrice, currency: p.currency, available: p.active };
@@ -101,7 +99,7 @@ export class CartService {
       }
       await this.refreshSnapshots(m, cart.id, prices.bySku, prices.missing);
       await this.outbox.append(m, {
-        type: CART_EVENTS.itemAdded,
+        type: EVENTS.cartItemAdded,
         aggregateId: cart.id,
         payload: {
           cartId: cart.id,
@@ -170,11 +168,8 @@ export class CartService {
       if (guest.status !== 'active') throw cartNotActive();
       const locked = await this.repo.lockActive(m, mine.id);
       if (!locked) throw cartNotActive();
-      await mergeLines(m, guest.id, mine.id);
-      await m.query(`UPDATE cart SET status = 'merged', merged_into = $2, updated_at = now() WHERE id = $1`, [
-        guest.id,
-        mine.id,
-      ]);
+      await this.mergeLines(m, guest.id, mine.id);
+      await this.repo.markMerged(m, guest.id, mine.id);
       return locked;
     });
     return this.view(target);
@@ -198,6 +193,19 @@ export class CartService {
     }
   }
 
+  private async mergeLines(m: EntityManager, from: string, to: string): Promise<void> {
+    const { lines, currencies } = await this.repo.lineStats(m, [from, to]);
+    if (currencies > 1)
+      throw new ProblemException(422, 'currency-mismatch', 'The carts are priced in different currencies.');
+    if (lines > MAX_LINES)
+      throw new ProblemException(
+        422,
+        'cart-full',
+        `The merged cart would hold more than ${MAX_LINES} items.`,
+      );
+    await this.repo.copyLines(m, from, to);
+  }
+
   private async refreshSnapshots(
     m: EntityManager,
     cartId: string,
@@ -215,24 +223,6 @@ function applyPrices(items: CartItemRow[], bySku: Map<string, PricedSku>, missin
     if (p) return { ...i, ...snapshotOf(p) };
     return missing.includes(i.sku) ? { ...i, available: false } : i;
   });
-}
-
-async function mergeLines(m: EntityManager, from: string, to: string): Promise<void> {
-  const [{ lines, currencies }]: Array<{ lines: number; currencies: number }> = await m.query(
-    `SELECT count(DISTINCT sku)::int AS lines, count(DISTINCT currency)::int AS currencies
-       FROM cart_item WHERE cart_id = ANY($1)`,
-    [[from, to]],
-  );
-  if (currencies > 1)
-    throw new ProblemException(422, 'currency-mismatch', 'The carts are priced in different currencies.');
-  if (lines > MAX_LINES)
-    throw new ProblemException(422, 'cart-full', `The merged cart would hold more than ${MAX_LINES} items.`);
-  await m.query(
-    `INSERT INTO cart_item (cart_id, sku, quantity, name, unit_price, currency, available, priced_at, added_at)
-     SELECT $2, sku, quantity, name, unit_price, currency, available, priced_at, added_at FROM cart_item WHERE cart_id = $1
-     ON CONFLICT (cart_id, sku) DO UPDATE SET quantity = least(${MAX_LINE_QUANTITY}, cart_item.quantity + EXCLUDED.quantity)`,
-    [from, to],
-  );
 }
 
 function assertActive(cart: CartRow): void {

@@ -1,13 +1,16 @@
 import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Principal } from '@ha-shop/auth';
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENCY_KEY_MAX,
+  IDEMPOTENT_REPLAYED_HEADER,
+  readIdempotencyKey,
+} from '@ha-shop/service-kit';
 import type { FastifyReply } from 'fastify';
 import { CART_TOKEN_HEADER, readCartToken } from '../carts/cart-access';
 import { CheckoutService } from './checkout.service';
 import { CheckoutDto } from './dto/checkout.dto';
-import { validateIdempotencyKey } from './idempotency.service';
-
-export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
 
 @ApiTags('checkout')
 @ApiBearerAuth()
@@ -26,7 +29,7 @@ export class CheckoutController {
   @ApiHeader({
     name: 'Idempotency-Key',
     required: true,
-    description: '1–200 visible ASCII characters, e.g. a UUID',
+    description: `1–${IDEMPOTENCY_KEY_MAX} visible ASCII characters, e.g. a UUID`,
   })
   @ApiHeader({ name: CART_TOKEN_HEADER, required: false })
   @ApiResponse({ status: 201, description: '{ order }' })
@@ -40,7 +43,7 @@ export class CheckoutController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @CurrentUser() principal?: Principal,
   ) {
-    const key = validateIdempotencyKey(headers['idempotency-key']);
+    const key = readIdempotencyKey(headers[IDEMPOTENCY_KEY_HEADER]);
     const result = await this.checkout.checkout(key, dto, principal, readCartToken(headers));
     if (result.replayed) void reply.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
     void reply.status(result.status);

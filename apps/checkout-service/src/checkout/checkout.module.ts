@@ -2,25 +2,28 @@ import { Module } from '@nestjs/common';
 import { CartsModule } from '../carts/carts.module';
 import { ClientsModule } from '../clients/clients.module';
 import { OrdersModule } from '../orders/orders.module';
-import { CancelledChargeSweeper } from '../orders/cancelled-charge.sweeper';
-import { PaymentRetryWorker } from '../orders/payment-retry.worker';
 import { CardVault } from './card-vault';
 import { CheckoutController } from './checkout.controller';
 import { CheckoutSaga } from './checkout.saga';
 import { CheckoutService } from './checkout.service';
 import { IdempotencyService } from './idempotency.service';
+import { OrderSteps } from './order.steps';
+import { PaymentSteps } from './payment.steps';
+import { StockSteps } from './stock.steps';
 
 @Module({
   imports: [ClientsModule, CartsModule, OrdersModule],
   controllers: [CheckoutController],
-  // The retry worker lives with the orders it finishes but resumes this module's saga, so it is registered here.
   providers: [
     CardVault,
+    StockSteps,
+    OrderSteps,
+    PaymentSteps,
     CheckoutSaga,
     IdempotencyService,
     CheckoutService,
-    CancelledChargeSweeper,
-    PaymentRetryWorker,
   ],
+  // For checkout-recovery, which resumes parked orders and purges old idempotency records.
+  exports: [CardVault, CheckoutSaga, IdempotencyService],
 })
 export class CheckoutModule {}

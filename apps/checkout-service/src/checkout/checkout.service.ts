@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Principal } from '@ha-shop/auth';
-import { OutboxService } from '@ha-shop/events';
+import { EVENTS, OutboxService } from '@ha-shop/events';
 import { businessMetrics } from '@ha-shop/observability';
 import { DependencyUnavailableError, isDependencyUnavailable } from '@ha-shop/resilience';
 import {
@@ -26,8 +26,6 @@ export interface CheckoutResponse {
   body: { order: OrderView; status?: 'PENDING_PAYMENT'; message?: string };
   replayed: boolean;
 }
-
-export const CHECKOUT_EVENTS = { started: 'checkout.started' } as const;
 
 /** POST /checkout: idempotency around the saga, and the mapping of its outcome to HTTP. */
 @Injectable()
@@ -153,11 +151,8 @@ export class CheckoutService {
       const row = await this.carts.lockShared(m, cartId);
       if (!row || !canAccessCart(row, { principal, cartToken })) throw cartNotFound();
       if (row.status !== 'active') {
-        const [own] = (await m.query('SELECT 1 FROM orders WHERE id = $1 AND cart_id = $2', [
-          orderId,
-          cartId,
-        ])) as unknown[];
-        if (!own) throw new ProblemException(409, 'cart-not-active', 'The cart is already checked out.');
+        if (!(await this.orders.existsForCart(m, orderId, cartId)))
+          throw new ProblemException(409, 'cart-not-active', 'The cart is already checked out.');
       }
       return { row, items: await this.carts.items(cartId, m) };
     });
@@ -170,7 +165,7 @@ export class CheckoutService {
     principal?: Principal,
   ) {
     await this.outbox.appendStandalone({
-      type: CHECKOUT_EVENTS.started,
+      type: EVENTS.checkoutStarted,
       aggregateId: cart.row.id,
       payload: {
         cartId: cart.row.id,
@@ -187,8 +182,7 @@ export class CheckoutService {
   /** A failure before any order exists releases the key, so the client may fix the cart and retry with it. */
   private async letGo(scope: string, key: string, orderId: string, lockToken: string): Promise<void> {
     try {
-      const [order] = (await this.ds.query('SELECT 1 FROM orders WHERE id = $1', [orderId])) as unknown[];
-      if (!order) await this.idempotency.abandon(scope, key, lockToken);
+      if (!(await this.orders.exists(orderId))) await this.idempotency.abandon(scope, key, lockToken);
       // With an order, the key stays in progress: after its lease a retry takes over and resumes that order.
     } catch (err) {
       this.logger.warn({ err }, 'could not release an idempotency key; it frees itself when its lease ends');

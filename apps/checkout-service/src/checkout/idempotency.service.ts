@@ -13,26 +13,6 @@ export type Claim =
   | { kind: 'owner'; orderId: string; takeover: boolean; lockToken: string }
   | { kind: 'replay'; status: number; body: unknown };
 
-const VALID_KEY = /^[\x21-\x7e]{1,200}$/;
-
-export function validateIdempotencyKey(value: string | string[] | undefined): string {
-  if (value === undefined) {
-    throw new ProblemException(
-      400,
-      'idempotency-key-required',
-      'POST /checkout needs an Idempotency-Key header.',
-    );
-  }
-  if (typeof value !== 'string' || !VALID_KEY.test(value)) {
-    throw new ProblemException(
-      400,
-      'invalid-idempotency-key',
-      'The Idempotency-Key header must be 1 to 200 visible ASCII characters.',
-    );
-  }
-  return value;
-}
-
 /** sha256 over a canonical JSON form (keys sorted), so key order in the body does not matter. */
 export function fingerprint(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex');
@@ -50,8 +30,8 @@ function canonicalJson(value: unknown): string {
 }
 
 /**
- * Idempotency records of POST /checkout. Claiming is one INSERT ... ON CONFLICT DO NOTHING,
- * so of any number of concurrent requests with one key exactly one runs the saga; the others
+ * Idempotency records of POST /checkout; the only SQL for `idempotency_record`. Claiming is
+ * one INSERT ... ON CONFLICT DO NOTHING, so of any number of concurrent requests with one key exactly one runs the saga; the others
  * wait briefly for its response or get 409. Only responses about an order are stored: a
  * failure before any order exists deletes the record, so the client may fix and retry.
  */
@@ -150,5 +130,17 @@ export class IdempotencyService {
       [scope, key, lockToken],
     );
     return affected > 0;
+  }
+
+  /** Drops completed records older than the retention, a bounded batch per call; returns how many. */
+  async purgeCompleted(retentionHours: number): Promise<number> {
+    const [, deleted] = (await this.ds.query(
+      `DELETE FROM idempotency_record WHERE (scope, key) IN (
+         SELECT scope, key FROM idempotency_record
+          WHERE status = 'completed' AND created_at < now() - make_interval(hours => $1)
+          LIMIT 1000 FOR UPDATE SKIP LOCKED)`,
+      [retentionHours],
+    )) as [unknown, number];
+    return deleted;
   }
 }

@@ -2,8 +2,9 @@ import { Logger } from '@nestjs/common';
 import { ProblemException } from '@ha-shop/service-kit';
 import { CartItemRow, CartRow } from '../carts/cart.repository';
 import { ChargeOutcome } from '../clients/client-types';
-import { OrderLine, OrderRow, ShippingAddress } from '../orders/order.repository';
+import { OrderRow, ShippingAddress } from '../orders/order.row';
 import { CardDetails } from './card-vault';
+import type { PricedCart } from './pricing';
 
 export interface CheckoutContext {
   orderId: string;
@@ -17,7 +18,7 @@ export interface CheckoutContext {
   /** Present when the saga starts from the cart; absent when the worker resumes an order. */
   cart?: { row: CartRow; items: CartItemRow[] };
   shippingAddress?: ShippingAddress;
-  priced?: { lines: OrderLine[]; currency: string; subtotal: number; total: number };
+  priced?: PricedCart;
   order?: OrderRow;
   charge?: ChargeOutcome;
   /** Set when a retry worker resumes the order under its claim on the pending_payment row. */
@@ -52,11 +53,6 @@ export interface SagaStep {
   /** Compensate even when this step itself failed: its effect is uncertain (e.g. a timed-out reservation). */
   compensateOnFailure?: boolean;
 }
-
-/** Keys derived from the order id: every retry of a step, by anyone, uses the same one. */
-export const reservationKeyFor = (orderId: string) => `order:${orderId}`;
-export const paymentKeyFor = (orderId: string) => `checkout:order:${orderId}`;
-export const refundKeyFor = (orderId: string) => `checkout:refund:${orderId}`;
 
 export function outcomeOf(order: OrderRow): SagaOutcome {
   switch (order.status) {

@@ -4,7 +4,9 @@ import { businessMetrics } from '@ha-shop/observability';
 import { ProblemException } from '@ha-shop/service-kit';
 import { DataSource } from 'typeorm';
 import { CheckoutEnv } from '../config/checkout.env';
-import { ORDER_COLUMNS, OrderRepository, OrderRow } from './order.repository';
+import { CartRepository } from '../carts/cart.repository';
+import { OrderRepository } from './order.repository';
+import { OrderRow } from './order.row';
 import {
   checkTransition,
   IllegalTransitionError,
@@ -29,6 +31,7 @@ export class OrderTransitions {
   constructor(
     private readonly ds: DataSource,
     private readonly orders: OrderRepository,
+    private readonly carts: CartRepository,
     private readonly outbox: OutboxService,
     private readonly pending: PendingPaymentRepository,
     private readonly env: CheckoutEnv,
@@ -61,44 +64,23 @@ export class OrderTransitions {
       );
       return { applied: false, order: current, reason: check.reason };
     }
-    // A fulfil must not slip in while an admin refund is under way (the money would be back, the goods gone).
-    const notRefunding = to === 'FULFILLED' ? 'AND o.refund_requested_at IS NULL' : '';
     const updated = await this.ds.transaction(async (m) => {
-      const [rows] = (await m.query(
-        `UPDATE orders o SET status = $3, version = o.version + 1, updated_at = now(),
-                payment_id = coalesce($4, o.payment_id), decline_code = coalesce($5, o.decline_code),
-                cancel_reason = coalesce($6, o.cancel_reason),
-                -- The saga settles stock right after this; the worker only steps in if it did not.
-                stock_sync_at = now() + interval '15 seconds',
-                -- Cancelled while a charge may exist or still land: the sweep asks payment-service
-                -- once any charge in flight has had its time (CancelledChargeSweeper).
-                payment_reconcile_at = CASE WHEN $2::varchar = 'PENDING_PAYMENT' AND $3::varchar = 'CANCELLED'
-                  THEN now() + make_interval(secs => $7) ELSE o.payment_reconcile_at END
-          WHERE o.id = $1 AND o.status = $2 ${notRefunding}
-          RETURNING ${ORDER_COLUMNS}`,
-        [
-          current.id,
-          from,
-          to,
-          ctx.paymentId ?? null,
-          ctx.declineCode ?? null,
-          ctx.reason ?? null,
-          this.env.CHECKOUT_DEADLINE_MS / 1000,
-        ],
-      )) as [OrderRow[], number];
-      const order = rows[0];
+      const order = await this.orders.changeStatus(m, {
+        id: current.id,
+        from,
+        to,
+        paymentId: ctx.paymentId,
+        declineCode: ctx.declineCode,
+        reason: ctx.reason,
+        reconcileAfterSeconds: this.env.CHECKOUT_DEADLINE_MS / 1000,
+      });
       if (!order) return undefined;
       if (from === 'PENDING_PAYMENT') {
         // The parked card is only needed while the order waits for payment.
         await this.pending.delete(m, order.id);
         if (to === 'PAYMENT_FAILED' || to === 'CANCELLED') {
           // Give the cart back so the customer can try again, unless they already started a new one.
-          await m.query(
-            `UPDATE cart c SET status = 'active', version = c.version + 1, updated_at = now()
-              WHERE c.id = $1 AND c.status = 'checked_out'
-                AND (c.user_id IS NULL OR NOT EXISTS (SELECT 1 FROM cart o WHERE o.user_id = c.user_id AND o.status = 'active'))`,
-            [order.cartId],
-          );
+          await this.carts.reopen(m, order.cartId);
         }
       }
       await this.outbox.append(m, {

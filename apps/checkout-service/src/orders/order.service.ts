@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { Principal } from '@ha-shop/auth';
 import { dependencyErrorToProblem, isDependencyUnavailable } from '@ha-shop/resilience';
 import { ProblemException } from '@ha-shop/service-kit';
-import { DataSource } from 'typeorm';
 import { cartTokenMatches } from '../carts/cart-access';
 import { CartRepository } from '../carts/cart.repository';
-import { refundKeyFor } from '../checkout/saga-runner';
 import { PaymentClient } from '../clients/payment.client';
 import { OrderTransitions } from './order-transitions.service';
-import { OrderRepository, OrderRow } from './order.repository';
+import { refundKeyFor } from './order-keys';
+import { OrderRepository } from './order.repository';
+import { OrderRow } from './order.row';
 import { checkTransition, IllegalTransitionError, OrderStatus } from './order.state-machine';
 import { OrderPageView, OrderView, toOrderView } from './order.view';
 
@@ -25,7 +25,6 @@ export class OrderService {
     private readonly carts: CartRepository,
     private readonly transitions: OrderTransitions,
     private readonly payment: PaymentClient,
-    private readonly ds: DataSource,
   ) {}
 
   async page(
@@ -79,11 +78,7 @@ export class OrderService {
     if (!check.ok) throw new IllegalTransitionError(id, order.status, 'REFUNDED', check.reason);
     // Marks the refund as under way while the order is still PAID, so no fulfil lands between the
     // refund at payment-service and REFUNDED here. A retry of a refund finds the mark and goes on.
-    const [, marked] = (await this.ds.query(
-      `UPDATE orders SET refund_requested_at = coalesce(refund_requested_at, now()) WHERE id = $1 AND status = 'PAID'`,
-      [id],
-    )) as [unknown, number];
-    if (marked !== 1) {
+    if (!(await this.orders.markRefundRequested(id))) {
       const now = (await this.orders.find(id)) ?? order;
       throw new IllegalTransitionError(id, now.status, 'REFUNDED', 'the order changed meanwhile');
     }
@@ -94,7 +89,7 @@ export class OrderService {
       // Refused for sure: nothing went back, fulfilling is possible again. Unknown (an outage):
       // the mark stays until a retry of the refund learns the outcome.
       if (err instanceof ProblemException && err.getStatus() === 409) {
-        await this.ds.query('UPDATE orders SET refund_requested_at = NULL WHERE id = $1', [id]);
+        await this.orders.clearRefundRequested(id);
       }
       throw err;
     }

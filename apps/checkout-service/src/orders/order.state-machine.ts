@@ -1,14 +1,8 @@
+import { EVENTS, ORDER_STATUSES, type OrderStatus, type OrderTransitionEvent } from '@ha-shop/events';
 import { ProblemException } from '@ha-shop/service-kit';
 
-export const ORDER_STATUSES = [
-  'PENDING_PAYMENT',
-  'PAID',
-  'PAYMENT_FAILED',
-  'CANCELLED',
-  'FULFILLED',
-  'REFUNDED',
-] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
+// The statuses are part of the order events' contract, so the catalogue defines them.
+export { ORDER_STATUSES, type OrderStatus };
 
 /** Who asks for a transition: the saga and the worker are `system`, admin routes are `admin`. */
 export type Actor = 'system' | 'admin';
@@ -25,7 +19,7 @@ export interface Transition {
   from: OrderStatus;
   to: OrderStatus;
   /** Outbox event written in the same transaction as the status change. */
-  event: string;
+  event: OrderTransitionEvent;
   /** Returns why the transition is refused, or null when it may happen. */
   guard: (ctx: TransitionContext) => string | null;
 }
@@ -39,33 +33,33 @@ export const ORDER_TRANSITIONS: readonly Transition[] = [
   {
     from: 'PENDING_PAYMENT',
     to: 'PAID',
-    event: 'order.paid',
+    event: EVENTS.orderPaid,
     guard: (ctx) => systemOnly(ctx) ?? (ctx.paymentId ? null : 'an authorised payment is required'),
   },
   {
     from: 'PENDING_PAYMENT',
     to: 'PAYMENT_FAILED',
-    event: 'order.payment_failed',
+    event: EVENTS.orderPaymentFailed,
     guard: systemOnly,
   },
   {
     // Only the system: while a charge may still be in flight, nobody else can know it won't succeed.
     from: 'PENDING_PAYMENT',
     to: 'CANCELLED',
-    event: 'order.cancelled',
+    event: EVENTS.orderCancelled,
     guard: (ctx) => systemOnly(ctx) ?? (ctx.reason ? null : 'a cancel reason is required'),
   },
   {
     from: 'PAYMENT_FAILED',
     to: 'CANCELLED',
-    event: 'order.cancelled',
+    event: EVENTS.orderCancelled,
     guard: (ctx) => (ctx.reason ? null : 'a cancel reason is required'),
   },
-  { from: 'PAID', to: 'FULFILLED', event: 'order.fulfilled', guard: adminOnly },
+  { from: 'PAID', to: 'FULFILLED', event: EVENTS.orderFulfilled, guard: adminOnly },
   {
     from: 'PAID',
     to: 'REFUNDED',
-    event: 'order.refunded',
+    event: EVENTS.orderRefunded,
     guard: (ctx) => adminOnly(ctx) ?? (ctx.refundId ? null : 'a completed refund is required'),
   },
 ];

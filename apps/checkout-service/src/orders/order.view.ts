@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { OrderRow } from './order.repository';
+import type { EventPayload, OrderTransitionEvent } from '@ha-shop/events';
+import { OrderRow } from './order.row';
 import { ORDER_STATUSES, OrderStatus, TransitionContext } from './order.state-machine';
 
 export class OrderLineView {
@@ -73,7 +74,7 @@ export function toOrderView(o: OrderRow): OrderView {
 export function orderEventPayload(
   o: OrderRow,
   extra: Partial<TransitionContext> & { from?: OrderStatus } = {},
-) {
+): EventPayload<OrderTransitionEvent> {
   return {
     orderId: o.id,
     userId: o.userId,

@@ -2,59 +2,40 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsEmail,
-  IsInt,
   IsISO31661Alpha2,
   IsObject,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
-  Max,
   MaxLength,
-  Min,
   MinLength,
   IsCreditCard,
   ValidateNested,
 } from 'class-validator';
+import { CardDto, CVC_MESSAGE, CVC_PATTERN } from '@ha-shop/service-kit';
 
 // Printable text without control characters: addresses end up on labels and in emails.
 const TEXT = /^[^\p{Cc}\p{Cf}]*$/u;
 const textRule = { message: 'must not contain control characters' };
 
-export class CardDto {
-  @ApiProperty({
-    example: '4242424242424242',
-    description: 'Never logged; kept encrypted only while a payment is parked.',
-  })
-  @IsString()
-  @Matches(/^\d{13,19}$/, { message: 'number must be 13 to 19 digits' })
-  @IsCreditCard({ message: 'number must be a valid card number (checksum)' })
-  number: string;
-
-  @ApiProperty({ minimum: 1, maximum: 12 })
-  @IsInt()
-  @Min(1)
-  @Max(12)
-  expMonth: number;
-
-  @ApiProperty({ minimum: 2000, maximum: 2100 })
-  @IsInt()
-  @Min(2000)
-  @Max(2100)
-  expYear: number;
+/** The shopper's card: the CVC is required here, and the number must pass the Luhn check. */
+export class CheckoutCardDto extends CardDto {
+  @IsCreditCard({ message: 'card.number must be a valid card number (checksum)' })
+  declare number: string;
 
   @ApiProperty({ example: '123' })
   @IsString()
-  @Matches(/^\d{3,4}$/, { message: 'cvc must be 3 or 4 digits' })
+  @Matches(CVC_PATTERN, { message: CVC_MESSAGE })
   cvc: string;
 }
 
 export class PaymentDto {
-  @ApiProperty({ type: CardDto })
+  @ApiProperty({ type: CheckoutCardDto })
   @IsObject()
   @ValidateNested()
-  @Type(() => CardDto)
-  card: CardDto;
+  @Type(() => CheckoutCardDto)
+  card: CheckoutCardDto;
 }
 
 export class ShippingAddressDto {

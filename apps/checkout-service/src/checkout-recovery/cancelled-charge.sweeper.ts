@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { isDependencyUnavailable } from '@ha-shop/resilience';
-import { DataSource } from 'typeorm';
-import { refundKeyFor } from '../checkout/saga-runner';
 import { PaymentClient } from '../clients/payment.client';
 import { CheckoutEnv } from '../config/checkout.env';
+import { refundKeyFor } from '../orders/order-keys';
+import { OrderRepository } from '../orders/order.repository';
 
 /** Budget of one order's lookup and refund; the claim's lease outlasts it. */
 const CALL_BUDGET_MS = 5000;
@@ -22,21 +22,16 @@ export class CancelledChargeSweeper {
   private readonly logger = new Logger(CancelledChargeSweeper.name);
 
   constructor(
-    private readonly ds: DataSource,
+    private readonly orders: OrderRepository,
     private readonly payment: PaymentClient,
     private readonly env: CheckoutEnv,
   ) {}
 
   async sweep(): Promise<number> {
-    const [rows] = (await this.ds.query(
-      `UPDATE orders SET payment_reconcile_at = now() + make_interval(secs => $2),
-              payment_reconcile_attempts = payment_reconcile_attempts + 1
-        WHERE id IN (SELECT id FROM orders
-                      WHERE payment_reconcile_at <= now() AND status = 'CANCELLED'
-                      ORDER BY payment_reconcile_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-        RETURNING id, payment_reconcile_attempts AS attempts`,
-      [this.env.PAYMENT_RETRY_BATCH_SIZE, (2 * CALL_BUDGET_MS) / 1000],
-    )) as [Array<{ id: string; attempts: number }>, number];
+    const rows = await this.orders.claimChargesToReconcile(
+      this.env.PAYMENT_RETRY_BATCH_SIZE,
+      (2 * CALL_BUDGET_MS) / 1000,
+    );
     for (const row of rows) await this.reconcile(row.id, row.attempts);
     return rows.length;
   }
@@ -54,15 +49,15 @@ export class CancelledChargeSweeper {
           this.logger.error({ orderId, paymentId: p.id, result }, 'refund of a cancelled order refused');
         }
       }
-      await this.ds.query('UPDATE orders SET payment_reconcile_at = NULL WHERE id = $1', [orderId]);
+      await this.orders.markChargesReconciled(orderId);
     } catch (err) {
       const level = isDependencyUnavailable(err) ? 'warn' : 'error';
       this.logger[level]({ err, orderId }, 'cancelled order not reconciled yet; retrying later');
-      await this.ds.query(
-        `UPDATE orders SET payment_reconcile_at = now() + make_interval(secs =>
-                least($3::float8, $2::float8 * power(2, least($4::int, 30))) * (0.5 + random() / 2) / 1000)
-          WHERE id = $1`,
-        [orderId, this.env.PAYMENT_RETRY_BASE_MS, this.env.PAYMENT_RETRY_MAX_BACKOFF_MS, attempts],
+      await this.orders.rescheduleChargeReconcile(
+        orderId,
+        attempts,
+        this.env.PAYMENT_RETRY_BASE_MS,
+        this.env.PAYMENT_RETRY_MAX_BACKOFF_MS,
       );
     }
   }
