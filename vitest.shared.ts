@@ -31,7 +31,8 @@ export function projectConfig(opts: ProjectOptions): UserWorkspaceConfig {
       root: opts.dir,
       include: ['test/**/*.spec.ts', 'src/**/*.spec.ts'],
       environment: 'node',
-      testTimeout: opts.testTimeout ?? 30_000,
+      // Generous: a test that waits on real processes must not fail because the machine is busy.
+      testTimeout: opts.testTimeout ?? 60_000,
       hookTimeout: 120_000,
       globalSetup: opts.postgres ? [resolve(root, 'libs/testkit/src/postgres.global-setup.ts')] : [],
       pool: 'forks',

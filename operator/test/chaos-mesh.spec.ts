@@ -4,16 +4,14 @@ import { ChaosOperator, FINALIZER, LABEL_SCENARIO_UID } from '../src';
 import {
   Cluster,
   completed,
-  createDeployment,
-  createNamespace,
   createScenario,
   getScenario,
   metricsText,
   ProbeTarget,
   scenario,
   scenarioEvents,
-  startCluster,
-  startOperator,
+  startOperatorFixture,
+  stopOperatorFixture,
   waitFor,
   waitForScenario,
 } from './support';
@@ -28,18 +26,15 @@ describe('Chaos Mesh actions', () => {
   let probe: ProbeTarget;
 
   beforeAll(async () => {
-    c = await startCluster({ chaosMesh: true });
-    ns = await createNamespace(c, 'mesh');
-    probe = await ProbeTarget.start();
-    await createDeployment(c, ns, 'api', 2);
-    op = await startOperator(c, 'op-mesh');
-    await waitFor('leadership', () => op.isLeader);
+    ({ c, ns, op, probe } = await startOperatorFixture({
+      chaosMesh: true,
+      namespace: 'mesh',
+      app: 'api',
+      replicas: 2,
+      identity: 'op-mesh',
+    }));
   });
-  afterAll(async () => {
-    await op?.stop();
-    await probe?.close();
-    await c?.cp.stop();
-  });
+  afterAll(() => stopOperatorFixture({ c, op, probe }));
 
   const target = () => ({
     namespace: ns,

@@ -4,8 +4,6 @@ import { ChaosOperator, FINALIZER } from '../src';
 import {
   Cluster,
   completed,
-  createDeployment,
-  createNamespace,
   createScenario,
   getScenario,
   kubectl,
@@ -14,8 +12,8 @@ import {
   readyPods,
   scenario,
   scenarioEvents,
-  startCluster,
-  startOperator,
+  startOperatorFixture,
+  stopOperatorFixture,
   waitFor,
   waitForScenario,
 } from './support';
@@ -27,18 +25,14 @@ describe('native pod-delete', () => {
   let probe: ProbeTarget;
 
   beforeAll(async () => {
-    c = await startCluster();
-    ns = await createNamespace(c, 'native');
-    probe = await ProbeTarget.start();
-    await createDeployment(c, ns, 'web', 3);
-    op = await startOperator(c, 'op-native');
-    await waitFor('leadership', () => op.isLeader);
+    ({ c, ns, op, probe } = await startOperatorFixture({
+      namespace: 'native',
+      app: 'web',
+      replicas: 3,
+      identity: 'op-native',
+    }));
   });
-  afterAll(async () => {
-    await op?.stop();
-    await probe?.close();
-    await c?.cp.stop();
-  });
+  afterAll(() => stopOperatorFixture({ c, op, probe }));
 
   const target = () => ({
     namespace: ns,

@@ -1,6 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
-import { ChaosScenario, ChaosScenarioSpec, CRD_NAME, GROUP, PLURAL, VERSION } from '@ha-shop/chaos-scenario';
-import { ControlPlane, startControlPlane, thirdPartyCrds, waitFor } from '@ha-shop/k8s-harness';
+import { ChaosScenario, ChaosScenarioSpec, GROUP, PLURAL, VERSION } from '@ha-shop/chaos-scenario';
+import { ControlPlane, installCrds, startControlPlane, thirdPartyCrds, waitFor } from '@ha-shop/k8s-harness';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, Server } from 'node:http';
@@ -37,20 +37,9 @@ export async function startCluster(opts: { chaosMesh?: boolean; crd?: boolean } 
     coordination: kc.makeApiClient(k8s.CoordinationV1Api),
   };
   const files: string[] = [];
-  if (opts.crd !== false) {
-    await kubectl(cp, ['apply', '--server-side', '-f', CRD_FILE]);
-    files.push(CRD_NAME);
-  }
-  if (opts.chaosMesh) {
-    await kubectl(cp, ['apply', '--server-side', '-f', (await thirdPartyCrds()).chaosMesh]);
-    files.push('podchaos.chaos-mesh.org', 'networkchaos.chaos-mesh.org', 'stresschaos.chaos-mesh.org');
-  }
-  await kubectl(cp, [
-    'wait',
-    '--for=condition=Established',
-    '--timeout=60s',
-    ...files.map((f) => `crd/${f}`),
-  ]);
+  if (opts.crd !== false) files.push(CRD_FILE);
+  if (opts.chaosMesh) files.push((await thirdPartyCrds()).chaosMesh);
+  if (files.length) await installCrds(cp, files);
   return c;
 }
 
@@ -165,6 +154,42 @@ export async function waitForScenario(
 export const completed = (s: ChaosScenario) => s.status?.phase === 'Completed';
 
 /** An operator in this process, with timings short enough for a test. */
+/** What the action tests share: a cluster, a namespace with one Deployment, a probe target, a leading operator. */
+export interface OperatorFixture {
+  c: Cluster;
+  ns: string;
+  op: ChaosOperator;
+  probe: ProbeTarget;
+}
+
+export async function startOperatorFixture(opts: {
+  chaosMesh?: boolean;
+  namespace: string;
+  app: string;
+  replicas: number;
+  identity: string;
+}): Promise<OperatorFixture> {
+  const f: Partial<OperatorFixture> = { c: await startCluster({ chaosMesh: opts.chaosMesh }) };
+  try {
+    const c = f.c!;
+    f.ns = await createNamespace(c, opts.namespace);
+    f.probe = await ProbeTarget.start();
+    await createDeployment(c, f.ns, opts.app, opts.replicas);
+    const op = (f.op = await startOperator(c, opts.identity));
+    await waitFor('leadership', () => op.isLeader);
+    return f as OperatorFixture;
+  } catch (err) {
+    await stopOperatorFixture(f);
+    throw err;
+  }
+}
+
+export async function stopOperatorFixture(f: Partial<OperatorFixture>): Promise<void> {
+  await f.op?.stop();
+  await f.probe?.close();
+  await f.c?.cp.stop();
+}
+
 export function startOperator(c: Cluster, identity: string, extra: Partial<OperatorOptions> = {}) {
   return ChaosOperator.start(c.kc, {
     identity,

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeFor, SERVICE_NAMES } from '../../runner/src/services';
-import { FiveServices, startFiveServices } from './five-services';
+import { serviceUrls, Shop, startShop } from './support/shop';
 import { startEdge } from './support/edge';
 
 interface Route {
@@ -124,18 +124,18 @@ const headerSets = fc.constantFrom<Record<string, string>>(
 );
 
 describe('fuzzing every public route through the edge', () => {
-  let shop: FiveServices;
+  let shop: Shop;
   let edge: Awaited<ReturnType<typeof startEdge>>;
   let routes: Route[];
   let tokens: Array<string | undefined>;
 
   beforeAll(async () => {
-    shop = await startFiveServices();
-    edge = await startEdge(shop.urls);
+    shop = await startShop();
+    edge = await startEdge(serviceUrls(shop));
     // The public API as the services publish it (OpenAPI), narrowed to what the edge routes.
     routes = [];
     for (const name of SERVICE_NAMES) {
-      const doc = (await (await fetch(`${shop.urls[name]}/docs/json`)).json()) as {
+      const doc = (await (await fetch(`${serviceUrls(shop)[name]}/docs/json`)).json()) as {
         paths: Record<string, Record<string, unknown>>;
       };
       for (const [template, ops] of Object.entries(doc.paths)) {
@@ -143,10 +143,13 @@ describe('fuzzing every public route through the edge', () => {
         for (const method of Object.keys(ops)) routes.push({ method: method.toUpperCase(), template });
       }
     }
-    const login = await shop.users.post('/auth/login', shop.admin);
+    const login = await shop.user!.api.post('/auth/login', shop.admin);
     const email = `fuzz-${Date.now()}@example.test`;
-    await shop.users.post('/users', { email, password: 'a long enough passphrase', name: 'Fuzz' });
-    const customer = await shop.users.post('/auth/login', { email, password: 'a long enough passphrase' });
+    await shop.user!.api.post('/users', { email, password: 'a long enough passphrase', name: 'Fuzz' });
+    const customer = await shop.user!.api.post('/auth/login', {
+      email,
+      password: 'a long enough passphrase',
+    });
     tokens = [undefined, customer.body.accessToken, login.body.accessToken];
   });
   afterAll(async () => {

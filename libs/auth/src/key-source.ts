@@ -101,7 +101,9 @@ export class RemoteKeySource implements KeySource {
         const backoff = Math.min(this.opts.maxBackoffMs, this.opts.backoffMs * 2 ** (this.failures - 1));
         // Jitter, so replicas that failed together do not retry together.
         this.nextAttemptAt = Date.now() + backoff * (0.5 + Math.random() / 2);
-        throw err;
+        // fetch reports a refused connection as a TypeError, which the verifier would take for a
+        // bad token (401); an unreachable key set is an outage (503).
+        throw new Error(`JWKS fetch from ${this.url} failed`, { cause: err });
       } finally {
         this.inflight = undefined;
       }

@@ -1,59 +1,22 @@
 import { TestIssuer } from '@ha-shop/testkit';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteKeySource } from '../src/key-source';
 import { TokenVerifier } from '../src/token-verifier';
+import { JwksServer } from './support/jwks-server';
 
-/**
- * user-service's JWKS endpoint as the verifier sees it over HTTP, with an outage switch: it
- * republishes a real issuer's key set, or hangs (a replica that accepts and never answers).
- */
-class JwksEndpoint {
-  mode: 'up' | 'hang' = 'up';
-  hits = 0;
-  readonly hanging = new Set<ServerResponse>();
-  private server?: Server;
-  url = '';
-
-  constructor(private jwks: string) {}
-
-  publish(jwks: string) {
-    this.jwks = jwks;
-  }
-
-  async start() {
-    this.server = createServer((_req: IncomingMessage, res: ServerResponse) => {
-      this.hits += 1;
-      if (this.mode === 'hang') {
-        this.hanging.add(res);
-        res.on('close', () => this.hanging.delete(res));
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end(this.jwks);
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    const addr = this.server.address();
-    this.url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/.well-known/jwks.json`;
-  }
-
-  async close() {
-    this.server?.closeAllConnections();
-    await new Promise((r) => this.server?.close(r));
-  }
-}
-
-const jwksOf = async (issuer: TestIssuer) => (await fetch(issuer.jwksUrl)).text();
+const jwksOf = async (issuer: TestIssuer) =>
+  ((await (await fetch(issuer.jwksUrl)).json()) as { keys: JWK[] }).keys;
 
 describe('RemoteKeySource while the JWKS endpoint is down (issue 14 item 2)', () => {
   let issuer: TestIssuer;
   let rotated: TestIssuer;
-  let endpoint: JwksEndpoint;
+  let endpoint: JwksServer;
 
   beforeAll(async () => {
     issuer = await TestIssuer.start();
     rotated = await TestIssuer.start();
-    endpoint = new JwksEndpoint(await jwksOf(issuer));
-    await endpoint.start();
+    endpoint = await JwksServer.start(await jwksOf(issuer));
   });
   afterAll(async () => {
     await endpoint.close();

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { register } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { businessMetrics, eventConsumerMetrics, initBusinessMetrics } from '../src';
-import { parseExposition, sampleValue } from './support/exposition';
+import { businessMetrics, initBusinessMetrics } from '../src/metrics/business-metrics';
+import { eventConsumerMetrics } from '../src/metrics/outbox-metrics';
+import { parseExposition, sampleValue } from '@ha-shop/testkit';
 
 describe('business metrics', () => {
   it('are process-wide singletons: every caller increments the same counter', async () => {

@@ -7,7 +7,7 @@ import { AuthModule } from '@ha-shop/auth';
 import { DatabaseModule } from '@ha-shop/database';
 import { EventsModule, OUTBOX_ENTITIES, OUTBOX_MIGRATIONS, OutboxService } from '@ha-shop/events';
 import { BaseEnv, RunningService, ServiceCoreModule } from '@ha-shop/service-kit';
-import { bootService, createTestDatabase, testEnv, TestIssuer } from '@ha-shop/testkit';
+import { bootService, createTestDatabase, sampleOrderEvent, testEnv, TestIssuer } from '@ha-shop/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumeSpan, withSpan } from '../src';
 
@@ -54,7 +54,7 @@ describe('outbox publish and consume spans', () => {
     let requestTrace = '';
     const [id] = await withSpan('place order', async (span) => {
       requestTrace = span.spanContext().traceId;
-      return outbox.appendStandalone({ type: 'order.placed', aggregateId: 'o-1', payload: { total: 1 } });
+      return outbox.appendStandalone(sampleOrderEvent('order.placed', 1));
     });
     const producer = memoryExporter.getFinishedSpans().find((s) => s.kind === SpanKind.PRODUCER);
     expect(producer?.name).toBe('send order-producer');
@@ -117,7 +117,7 @@ describe('outbox publish and consume spans', () => {
   });
 
   it('exposes outbox_head_seq for the outbox of the service', async () => {
-    await outbox.appendStandalone({ type: 'order.paid', aggregateId: 'o-1', payload: {} });
+    await outbox.appendStandalone(sampleOrderEvent('order.paid', 1));
     const text = await (await fetch(`${svc.url}/metrics`)).text();
     const head = Number(/^outbox_head_seq\{source="order-producer"\} (\d+)$/m.exec(text)?.[1]);
     expect(head).toBe(Number(await outbox.headSeq()));

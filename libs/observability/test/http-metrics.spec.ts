@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import { apiClient, bootService } from '@ha-shop/testkit';
+import { apiClient, bootService, parseExposition, sampleValue } from '@ha-shop/testkit';
 import type { RunningService } from '@ha-shop/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseExposition, sampleValue } from './support/exposition';
 import { TinyServiceModule } from './support/tiny-service';
 
 describe('HTTP server metrics', () => {

@@ -2,10 +2,9 @@ import { memoryExporter } from './support/memory-tracing';
 import 'reflect-metadata';
 import { SpanKind } from '@opentelemetry/api';
 import type { RunningService } from '@ha-shop/service-kit';
-import { apiClient, bootService } from '@ha-shop/testkit';
+import { apiClient, bootService, LogCapture, waitFor } from '@ha-shop/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withSpan } from '../src';
-import { LogCapture } from './support/log-capture';
 import { TinyServiceModule } from './support/tiny-service';
 import { Logger } from '@nestjs/common';
 
@@ -71,11 +70,3 @@ describe('trace context in logs', () => {
     expect(line?.trace_id).toBeUndefined();
   });
 });
-
-async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

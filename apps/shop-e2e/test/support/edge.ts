@@ -1,12 +1,11 @@
 // The runner's real edge (apps/runner: routing table, proxy, hop-by-hop and internal header
-// handling) in front of in-process services, one replica each. The Replica objects are never
-// spawned: the test plays supervisor and declares them running and ready.
+// handling) in front of in-process services, one stand-in replica each.
 import type { FastifyInstance } from 'fastify';
 import { createEdge } from '../../../runner/src/edge/edge';
 import { EventLog } from '../../../runner/src/event-log';
 import { SERVICE_NAMES, ServiceName } from '../../../runner/src/services';
-import { Replica } from '../../../runner/src/supervisor/replica';
 import { ServicePool } from '../../../runner/src/supervisor/service-pool';
+import { standInReplica } from '../../../runner/test/stand-in-replica';
 
 export async function startEdge(
   urls: Record<ServiceName, string>,
@@ -14,25 +13,7 @@ export async function startEdge(
   const events = new EventLog();
   const pools = new Map<ServiceName, ServicePool>();
   for (const name of SERVICE_NAMES) {
-    const replica = new Replica({
-      id: `${name}-1`,
-      service: name,
-      port: Number(new URL(urls[name]).port),
-      command: { args: [], cwd: '/', env: {} },
-      logFile: '/dev/null',
-      events,
-      timing: {
-        probeIntervalMs: 1000,
-        livenessPeriodMs: 2000,
-        livenessFailureThreshold: 5,
-        startupTimeoutMs: 60_000,
-        readinessFailureThreshold: 2,
-        minEjectionMs: 3000,
-        ejectAfterFailures: 3,
-      },
-    });
-    replica.state = 'running';
-    replica.ready = true;
+    const replica = standInReplica(`${name}-1`, name, Number(new URL(urls[name]).port), events);
     const pool = new ServicePool(name);
     pool.add(replica);
     pools.set(name, pool);
