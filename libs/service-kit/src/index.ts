@@ -25,3 +25,4 @@ export {
 } from './contracts/idempotency-key';
 export { CardDto, CVC_MESSAGE, CVC_PATTERN } from './contracts/card.dto';
 export { MAX_CHARGE_MINOR, SKU_MAX, SKU_MESSAGE, SKU_PATTERN } from './contracts/shop-limits';
+export { answerClientError, SERVICE_MAX_HEADER_BYTES } from './errors/client-error';

@@ -1,10 +1,13 @@
 import replyFrom from '@fastify/reply-from';
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
-import type { Socket } from 'node:net';
 import { Agent } from 'undici';
-import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_METHODS } from '@ha-shop/service-kit';
+import {
+  answerClientError,
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENT_METHODS,
+  SERVICE_MAX_HEADER_BYTES,
+} from '@ha-shop/service-kit';
 import { Replica } from '../supervisor/replica';
 import { ServicePool } from '../supervisor/service-pool';
 import { classifyAttemptError, upstreamRequestHeaders } from './forwarded-headers';
@@ -36,6 +39,8 @@ interface UpstreamResponse {
 }
 
 const PROBLEM = 'application/problem+json';
+/** Room for the headers the edge adds to a forwarded request. */
+const EDGE_HEADER_HEADROOM_BYTES = 2048;
 
 /**
  * A small reverse proxy on fastify + @fastify/reply-from over an undici Agent (one
@@ -52,6 +57,10 @@ export async function createProxyServer(opts: ProxyOptions): Promise<FastifyInst
     bodyLimit: 1024 * 1024,
     // Malformed requests and oversized headers the HTTP parser refuses get problem+json too.
     clientErrorHandler: answerClientError,
+    // Below the services' limit by what the edge adds when forwarding (request id, forwarded-for,
+    // trace context), so an oversized request is refused here as a problem and never reaches a
+    // replica that would refuse it in its own words.
+    http: { maxHeaderSize: SERVICE_MAX_HEADER_BYTES - EDGE_HEADER_HEADROOM_BYTES },
     return503OnClosing: true,
     // On close, idle keep-alive connections go at once; requests in flight finish.
     forceCloseConnections: 'idle',
@@ -225,25 +234,4 @@ function problem(
     .headers(headers)
     .type(PROBLEM)
     .send({ type: `https://ha-shop.dev/problems/${slug}`, title: slug.replace(/-/g, ' '), status, detail });
-}
-
-/**
- * Requests the HTTP parser refuses (oversized headers, malformed request lines) never reach a
- * route; answer them as problem+json on the raw socket, as Fastify's default does in plain JSON.
- */
-function answerClientError(err: Error & { code?: string }, socket: Socket): void {
-  if (err.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
-  const status =
-    err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  const slug = status === 431 ? 'headers-too-large' : status === 408 ? 'request-timeout' : 'bad-request';
-  const body = JSON.stringify({
-    type: `https://ha-shop.dev/problems/${slug}`,
-    title: slug.replace(/-/g, ' '),
-    status,
-    detail: status === 431 ? 'The request headers are too large.' : 'The request is malformed.',
-  });
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: ${PROBLEM}\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
 }

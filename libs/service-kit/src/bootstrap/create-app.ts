@@ -11,6 +11,7 @@ import { installFaultInjection } from '../http/fault-injection';
 import { installRequestDeadline } from '../http/request-deadline';
 import { createValidationPipe } from '../http/validation.pipe';
 import { TrustProxy, trustedProxies } from '../http/trusted-proxies';
+import { answerClientError, SERVICE_MAX_HEADER_BYTES } from '../errors/client-error';
 
 export interface ServiceAppOptions {
   name: string;
@@ -37,6 +38,9 @@ export async function createServiceApp(
     trustProxy: (address: string, hop: number) => trust(address, hop),
     // New requests on kept-alive sockets get 503 while closing, which the edge retries elsewhere.
     return503OnClosing: true,
+    // What the HTTP parser refuses (oversized headers, a malformed request line) is problem+json too.
+    clientErrorHandler: answerClientError,
+    http: { maxHeaderSize: SERVICE_MAX_HEADER_BYTES },
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) =>
       (req.headers['x-request-id'] as string | undefined)?.slice(0, 128) ?? randomUUID(),
     // Router-level errors (malformed URL encoding, over-long path parameter) skip the error
