@@ -5,6 +5,7 @@ import { FenceIdempotency1731300000001 } from './migrations/1731300000001-fence-
 import { CardOnlyWhenParked1731300000002 } from './migrations/1731300000002-card-only-when-parked';
 import { ChargeReconciliation1731300000003 } from './migrations/1731300000003-charge-reconciliation';
 import { IdempotencyKey2551731300000004 } from './migrations/1731300000004-idempotency-key-255';
+import { SharedIdempotency1731300000005 } from './migrations/1731300000005-shared-idempotency';
 
 export const SERVICE_NAME = 'checkout-service';
 
@@ -18,5 +19,6 @@ export const SCHEMA: ServiceSchema = {
     CardOnlyWhenParked1731300000002,
     ChargeReconciliation1731300000003,
     IdempotencyKey2551731300000004,
+    SharedIdempotency1731300000005,
   ],
 };

@@ -158,8 +158,8 @@ describe('checkout journey', () => {
     // A request that claimed the key and then died (crash, killed replica) before answering.
     await checkoutSql(
       shop,
-      `INSERT INTO idempotency_record (key, scope, fingerprint, status, order_id, locked_until)
-       VALUES ($1, $4, $2, 'in_progress', $3, now() + interval '1 hour')`,
+      `INSERT INTO idempotency_record (key, scope, fingerprint, status, resource_id, lock_token, locked_until, expires_at)
+       VALUES ($1, $4, $2, 'in_progress', $3, gen_random_uuid(), now() + interval '1 hour', now() + interval '1 day')`,
       [key, requestFingerprint(body, cart.token), orderId, `guest:${cart.id}`],
     );
     const busy = await checkout(shop, cart, key, body);
@@ -188,8 +188,8 @@ describe('checkout journey', () => {
     // go of the key; a reservation that expired before a late retry looks the same to product-service.
     await checkoutSql(
       shop,
-      `INSERT INTO idempotency_record (key, scope, fingerprint, status, order_id, locked_until)
-       VALUES ($1, $4, $2, 'in_progress', $3, now() - interval '1 second')`,
+      `INSERT INTO idempotency_record (key, scope, fingerprint, status, resource_id, lock_token, locked_until, expires_at)
+       VALUES ($1, $4, $2, 'in_progress', $3, gen_random_uuid(), now() - interval '1 second', now() + interval '1 day')`,
       [key, requestFingerprint(body, cart.token), orderId, `guest:${cart.id}`],
     );
     const internal = { headers: { 'x-internal-token': shop.internalToken } };

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiResponse, expectProblem, sql } from '@ha-shop/testkit';
 import { IdempotencyService } from '../src/idempotency/idempotency.service';
-import { TEST_CARDS } from '../src/payments/test-cards';
+import { TEST_CARDS } from '@ha-shop/service-kit';
 import { countRows, paymentBody, PaymentService, startPaymentService } from './support';
 
 const FAULT_SECRET = randomUUID();
@@ -39,10 +39,10 @@ describe('idempotency keys', () => {
 
   const waitForKeyState = async (key: string, state: string) => {
     for (let i = 0; i < 500; i++) {
-      const rows = await sql<{ state: string }>(ps.db, 'SELECT state FROM idempotency_key WHERE key = $1', [
+      const rows = await sql<{ status: string }>(ps.db, 'SELECT status FROM idempotency_key WHERE key = $1', [
         key,
       ]);
-      if (rows[0]?.state === state) return;
+      if (rows[0]?.status === state) return;
       await sleep(10);
     }
     throw new Error(`key never reached ${state}`);
@@ -61,12 +61,12 @@ describe('idempotency keys', () => {
       expect(JSON.stringify(replay.body)).toBe(JSON.stringify(first.body));
     }
     expect(await countRows(ps.db, 'payment', 'order_id = $1', [body.orderId])).toBe(1);
-    const [row] = await sql<{ state: string; seconds: number }>(
+    const [row] = await sql<{ status: string; seconds: number }>(
       ps.db,
-      'SELECT state, extract(epoch FROM expires_at - created_at)::int AS seconds FROM idempotency_key WHERE key = $1',
+      'SELECT status, extract(epoch FROM expires_at - created_at)::int AS seconds FROM idempotency_key WHERE key = $1',
       [key],
     );
-    expect(row).toEqual({ state: 'completed', seconds: 24 * 60 * 60 });
+    expect(row).toEqual({ status: 'completed', seconds: 24 * 60 * 60 });
   });
 
   it('replays declines too: a decline is a completed outcome, not an error', async () => {
@@ -144,9 +144,11 @@ describe('idempotency keys', () => {
       const original = ps.api.pay(body, key);
       await waitForKeyState(key, 'in_progress');
       // As if the owner had held the key past IDEMPOTENCY_LOCK_TIMEOUT_MS (a crashed replica).
-      await sql(ps.db, `UPDATE idempotency_key SET locked_at = now() - interval '1 hour' WHERE key = $1`, [
-        key,
-      ]);
+      await sql(
+        ps.db,
+        `UPDATE idempotency_key SET locked_until = now() - interval '1 second' WHERE key = $1`,
+        [key],
+      );
       const takeover = await ps.api.pay(body, key);
       expect(takeover.status).toBe(201);
       expect(takeover.headers.get('idempotent-replayed')).toBeNull();

@@ -5,3 +5,6 @@ export type { DatabaseOptions } from './data-source';
 export { pgErrorCode, isUniqueViolation } from './pg-errors';
 export { runMigrateCommand } from './migrate-command';
 export type { ServiceSchema } from './migrate-command';
+export { fingerprint } from './idempotency/fingerprint';
+export { IdempotencyStore } from './idempotency/idempotency-store';
+export type { HeldKey, IdempotencyLease, StoredResponse } from './idempotency/idempotency-store';
