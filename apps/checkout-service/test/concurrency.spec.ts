@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiResponse } from '@ha-shop/testkit';
+import { waitFor, type ApiResponse } from '@ha-shop/testkit';
 import {
   Cart,
   checkout,
@@ -10,6 +10,7 @@ import {
   paymentSql,
   productSql,
   seedGuestCarts,
+  SETTLE,
   seedProduct,
   Shop,
   startShop,
@@ -32,7 +33,14 @@ describe('checkout under concurrency', () => {
   let shop: Shop;
 
   beforeAll(async () => {
-    shop = await startShop();
+    // A parked order is retried every second at most, so the test does not wait out the default backoff.
+    shop = await startShop({
+      checkoutEnv: {
+        PAYMENT_RETRY_INTERVAL_MS: '200',
+        PAYMENT_RETRY_BASE_MS: '500',
+        PAYMENT_RETRY_MAX_BACKOFF_MS: '1000',
+      },
+    });
   });
   afterAll(() => shop?.close());
 
@@ -41,15 +49,31 @@ describe('checkout under concurrency', () => {
     const carts = await seedGuestCarts(shop, 200, { sku, quantity: 1, unitPrice: 1999 });
 
     const results = await Promise.all(carts.map((cart) => checkoutWithRetries(shop, cart, randomUUID())));
-    const statuses = results.map((r) => r.status);
-    const paid = results.filter((r) => r.status === 201 && r.body.order.status === 'PAID');
-    expect(paid).toHaveLength(10);
-    // Everyone else was told the item is out of stock; nobody got a 5xx in the end.
-    const others = results.filter((r) => !paid.includes(r));
+    const outcomes = JSON.stringify(results.map((r) => [r.status, r.body?.type ?? r.body?.order?.status]));
+    // Each customer ends paid, parked (202: payment processing, on a loaded machine the charge can
+    // miss the request's budget) or told the item is out of stock; nobody got a 5xx in the end.
+    const accepted = results.filter((r) => r.status === 201 || r.status === 202);
+    expect(accepted, outcomes).toHaveLength(10);
     expect(
-      others.every((r) => r.status === 409 && /out-of-stock$/.test(r.body.type)),
-      JSON.stringify(statuses),
+      results.every(
+        (r) =>
+          (r.status === 201 && r.body.order.status === 'PAID') ||
+          r.status === 202 ||
+          (r.status === 409 && /out-of-stock$/.test(r.body.type)),
+      ),
+      outcomes,
     ).toBe(true);
+    // The retry worker charges whatever was parked.
+    await waitFor(
+      async () => {
+        const [{ parked }] = await checkoutSql<{ parked: number }>(
+          shop,
+          `SELECT count(*)::int AS parked FROM orders WHERE status = 'PENDING_PAYMENT'`,
+        );
+        return parked === 0 ? true : undefined;
+      },
+      { ...SETTLE, timeoutMs: 60_000 },
+    );
 
     expect(await stockOf(shop, sku)).toEqual({ available: 0, reserved: 0, sold: 10 });
     const [units] = await productSql<{ negative: number; total: number }>(
@@ -68,7 +92,7 @@ describe('checkout under concurrency', () => {
       `SELECT count(*)::int AS n, count(DISTINCT order_id)::int AS orders FROM payment WHERE status = 'authorised'`,
     );
     expect(payments).toEqual([{ n: 10, orders: 10 }]);
-  });
+  }, 180_000); // 200 customers retrying on two loaded cores: the assertions are about outcomes, not time
 
   it('50 concurrent replays of one Idempotency-Key: one order, one payment, the same answer for all', async () => {
     const [sku] = await seedProduct(shop, [{ price: 4200, stock: 5 }]);

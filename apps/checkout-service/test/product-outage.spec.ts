@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, Server, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, expectProblem } from '@ha-shop/testkit';
+import { apiClient, expectProblem, waitFor } from '@ha-shop/testkit';
 import {
   as,
   checkout,
   checkoutBody,
   checkoutSql,
-  eventually,
   guestCart,
   neighbourProxy,
   seedProduct,
+  SETTLE,
   Shop,
   startShop,
   stockOf,
@@ -44,6 +44,36 @@ function flakyProxy(target: () => string, fail: (method: string, url: string) =>
     if (!fail(req.method ?? 'GET', req.url ?? '/')) return false;
     res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '1' });
     res.end(JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503 }));
+    return true;
+  });
+}
+
+/**
+ * Forwards to product-service, but while `lossy()` holds, a reservation is made there and its
+ * answer replaced by a 503 (as when it arrives after checkout gave up), and a release is refused.
+ */
+function lossyReservations(target: () => string, lossy: () => boolean) {
+  return neighbourProxy(target, (req, res) => {
+    if (!lossy() || req.method !== 'POST' || !req.url?.startsWith('/internal/inventory/reservations')) {
+      return false;
+    }
+    const unavailable = () => {
+      res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '1' });
+      res.end(JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503 }));
+    };
+    if (req.url.endsWith('/release')) {
+      unavailable();
+      return true;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const headers = { ...req.headers } as Record<string, string>;
+      delete headers['content-length'];
+      void fetch(new URL(req.url!, target()), { method: 'POST', headers, body: Buffer.concat(chunks) })
+        .then((r) => r.arrayBuffer())
+        .finally(unavailable);
+    });
     return true;
   });
 }
@@ -113,12 +143,47 @@ describe('product-service unavailable', () => {
       // Paid, but the units are still only reserved (with a TTL): the worker must finish the job.
       expect(await stockOf(shop, sku)).toEqual({ available: 3, reserved: 1, sold: 0 });
       failCommits = false;
-      await eventually(async () => ((await stockOf(shop, sku)).sold === 1 ? true : undefined));
+      await waitFor(async () => ((await stockOf(shop, sku)).sold === 1 ? true : undefined), SETTLE);
       expect(await stockOf(shop, sku)).toEqual({ available: 3, reserved: 0, sold: 1 });
       const [row] = await checkoutSql(shop, 'SELECT reservation_status FROM orders WHERE id = $1', [
         res.body.order.id,
       ]);
       expect(row.reservation_status).toBe('committed');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a retry after a lost reservation answer reuses that reservation: no units held twice', async () => {
+    const [sku] = await seedProduct(shop, [{ price: 700, stock: 3 }]);
+    let lossy = true;
+    const proxy = await lossyReservations(
+      () => shop.product.svc.url,
+      () => lossy,
+    );
+    try {
+      const replica = await shop.replica({ PRODUCT_SERVICE_URL: proxy.url });
+      const cart = await guestCart(shop, [{ sku, quantity: 1 }]);
+      const key = randomUUID();
+      const post = () =>
+        apiClient(replica.url).post('/checkout', checkoutBody(cart), as(cart, { 'idempotency-key': key }));
+      expectProblem(await post(), 503);
+      // The reservation exists at product-service; checkout could neither see it nor release it, so
+      // the key stays (lease ended) for the retry of the same request.
+      expect(await stockOf(shop, sku)).toEqual({ available: 2, reserved: 1, sold: 0 });
+      expect(
+        await checkoutSql(
+          shop,
+          'SELECT status, locked_until <= now() AS free FROM idempotency_record WHERE key = $1',
+          [key],
+        ),
+      ).toEqual([{ status: 'in_progress', free: true }]);
+      lossy = false;
+      const retry = await post();
+      expect(retry.status).toBe(201);
+      expect(retry.body.order.status).toBe('PAID');
+      // The retry reserved under the same order's key and got the first reservation back.
+      expect(await stockOf(shop, sku)).toEqual({ available: 2, reserved: 0, sold: 1 });
     } finally {
       await proxy.close();
     }

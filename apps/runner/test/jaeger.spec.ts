@@ -65,31 +65,39 @@ describe('demo Jaeger (real binary, real replicas)', () => {
     const slug = products.body.items.find((p: any) => p.inStock).slug;
     const detail = (await json('GET', `${api}/products/${slug}`)).body;
     const variant = detail.variants.find((v: any) => v.inStock).sku;
-    const cart = await json('POST', `${api}/carts`);
-    const cartHeaders = { 'x-cart-token': cart.body.token };
-    expect(
-      (await json('POST', `${api}/carts/${cart.body.id}/items`, { sku: variant, quantity: 1 }, cartHeaders))
-        .status,
-    ).toBe(200);
+    // On two loaded cores a charge can miss the request's budget and the order is parked (202,
+    // paid later by the worker in another trace); this test is about one trace, so it takes a
+    // fresh cart for that (at most three checkouts).
+    let startUs = 0;
+    let placed: Awaited<ReturnType<typeof json>> | undefined;
+    for (let attempt = 0; attempt < 3 && placed?.status !== 201; attempt++) {
+      const cart = await json('POST', `${api}/carts`);
+      const cartHeaders = { 'x-cart-token': cart.body.token };
+      expect(
+        (await json('POST', `${api}/carts/${cart.body.id}/items`, { sku: variant, quantity: 1 }, cartHeaders))
+          .status,
+      ).toBe(200);
 
-    const startUs = Date.now() * 1000;
-    const placed = await json(
-      'POST',
-      `${api}/checkout`,
-      {
-        cartId: cart.body.id,
-        email: `trace-${randomUUID().slice(0, 8)}@example.com`,
-        shippingAddress: {
-          name: 'Trace Tester',
-          line1: '1 Main St',
-          city: 'Berlin',
-          postalCode: '10115',
-          country: 'DE',
+      startUs = Date.now() * 1000;
+      placed = await json(
+        'POST',
+        `${api}/checkout`,
+        {
+          cartId: cart.body.id,
+          email: `trace-${randomUUID().slice(0, 8)}@example.com`,
+          shippingAddress: {
+            name: 'Trace Tester',
+            line1: '1 Main St',
+            city: 'Berlin',
+            postalCode: '10115',
+            country: 'DE',
+          },
+          payment: { card: TEST_CARD },
         },
-        payment: { card: TEST_CARD },
-      },
-      { ...cartHeaders, 'idempotency-key': randomUUID() },
-    );
+        { ...cartHeaders, 'idempotency-key': randomUUID() },
+      );
+    }
+    if (!placed) throw new Error('no checkout was placed');
     expect(placed.status).toBe(201);
     expect(placed.body.order.status).toBe('PAID');
 

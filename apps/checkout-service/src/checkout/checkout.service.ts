@@ -1,14 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Principal } from '@ha-shop/auth';
+import { fingerprint } from '@ha-shop/database';
 import { EVENTS, OutboxService } from '@ha-shop/events';
 import { businessMetrics } from '@ha-shop/observability';
 import { DependencyUnavailableError, isDependencyUnavailable } from '@ha-shop/resilience';
-import {
-  mapError,
-  ProblemException,
-  ServiceUnavailableProblem,
-  withinRequestDeadline,
-} from '@ha-shop/service-kit';
+import { mapError, ProblemException, RequestContext, ServiceUnavailableProblem } from '@ha-shop/service-kit';
 import { DataSource } from 'typeorm';
 import { canAccessCart, cartNotFound } from '../carts/cart-access';
 import { CartItemRow, CartRepository, CartRow } from '../carts/cart.repository';
@@ -17,9 +13,9 @@ import { CheckoutEnv } from '../config/checkout.env';
 import { OrderRepository } from '../orders/order.repository';
 import { OrderView, toOrderView } from '../orders/order.view';
 import { CheckoutSaga } from './checkout.saga';
-import { outcomeOf, SagaAbort, SagaOutcome } from './saga-runner';
+import { CheckoutContext, outcomeOf, SagaAbort, SagaOutcome } from './saga-runner';
 import { CheckoutDto } from './dto/checkout.dto';
-import { fingerprint, IdempotencyService } from './idempotency.service';
+import { IdempotencyService } from './idempotency.service';
 
 export interface CheckoutResponse {
   status: 201 | 202;
@@ -48,8 +44,6 @@ export class CheckoutService {
     principal: Principal | undefined,
     headerToken?: string,
   ): Promise<CheckoutResponse> {
-    // The caller's own deadline (x-request-deadline, e.g. from the edge) when it is the earlier one.
-    const deadline = withinRequestDeadline(Date.now() + this.env.CHECKOUT_DEADLINE_MS);
     const cartToken = dto.cartToken ?? headerToken;
     // Guests have no identity but their cart: scoped by it, one guest's keys never collide with another's.
     const scope = principal ? `user:${principal.userId}` : `guest:${dto.cartId}`;
@@ -62,14 +56,18 @@ export class CheckoutService {
       };
     }
     let outcome: SagaOutcome;
+    const attempt: { ctx?: CheckoutContext } = {};
     try {
-      const resumed = claim.takeover
-        ? await this.resumeTakenOver(claim.orderId, dto, principal, deadline)
-        : undefined;
-      outcome = resumed ?? (await this.startSaga(claim, dto, principal, cartToken, deadline));
+      // Checkout's own budget, or the caller's (x-request-deadline, e.g. from the edge) when it is earlier.
+      outcome = await RequestContext.within(this.env.CHECKOUT_DEADLINE_MS, async () => {
+        const resumed = claim.takeover ? await this.resumeTakenOver(claim.orderId, dto) : undefined;
+        return resumed ?? (await this.startSaga(claim, dto, principal, cartToken, attempt));
+      });
     } catch (err) {
-      await this.letGo(scope, key, claim.orderId, claim.lockToken);
-      throw toProblem(err, this.logger);
+      const problem = toProblem(err, this.logger);
+      const reservationLeft = attempt.ctx?.uncompensated?.includes('reserve') ?? false;
+      await this.letGo(scope, key, claim.orderId, claim.lockToken, isOutage(problem) && reservationLeft);
+      throw problem;
     }
     const response = toResponse(outcome);
     if (!(await this.idempotency.complete(scope, key, claim.lockToken, response.status, response.body))) {
@@ -86,7 +84,7 @@ export class CheckoutService {
     dto: CheckoutDto,
     principal: Principal | undefined,
     cartToken: string | undefined,
-    deadline: number,
+    attempt: { ctx?: CheckoutContext },
   ): Promise<SagaOutcome> {
     const cart = await this.loadCart(dto.cartId, principal, cartToken, claim.orderId);
     const email = dto.email ?? principal?.email ?? null;
@@ -101,15 +99,15 @@ export class CheckoutService {
       await this.announce(claim.orderId, cart, principal);
       businessMetrics().checkoutsStarted.inc();
     }
-    return this.saga.start({
+    // Kept by the caller: after a failure it tells whether a reservation was left behind.
+    attempt.ctx = {
       orderId: claim.orderId,
-      deadline,
       buyer: { userId: principal?.userId ?? null, email },
-      actingFor: principal?.userId,
       card: { ...dto.payment.card },
       cart,
       shippingAddress: { ...dto.shippingAddress },
-    });
+    };
+    return this.saga.start(attempt.ctx);
   }
 
   /**
@@ -117,20 +115,13 @@ export class CheckoutService {
    * that order (charging with its own payment key, so a charge already made is not repeated)
    * instead of starting again from the cart.
    */
-  private async resumeTakenOver(
-    orderId: string,
-    dto: CheckoutDto,
-    principal: Principal | undefined,
-    deadline: number,
-  ): Promise<SagaOutcome | undefined> {
+  private async resumeTakenOver(orderId: string, dto: CheckoutDto): Promise<SagaOutcome | undefined> {
     const order = await this.orders.find(orderId);
     if (!order) return undefined;
     if (order.status !== 'PENDING_PAYMENT') return outcomeOf(order);
     return this.saga.resume({
       orderId,
-      deadline,
       buyer: { userId: order.userId, email: order.email },
-      actingFor: principal?.userId,
       card: { ...dto.payment.card },
       order,
     });
@@ -179,11 +170,25 @@ export class CheckoutService {
     });
   }
 
-  /** A failure before any order exists releases the key, so the client may fix the cart and retry with it. */
-  private async letGo(scope: string, key: string, orderId: string, lockToken: string): Promise<void> {
+  /**
+   * A failure before any order exists releases the key, so the client may fix the cart and retry
+   * with it. One exception: an outage that also left a reservation behind (its release failed, or
+   * a timed-out reserve may have succeeded unseen) keeps the key and its order id, so the retry of
+   * the same request reserves under the same reservation key and gets those units back, instead of
+   * holding a second set while the first waits for its TTL.
+   */
+  private async letGo(
+    scope: string,
+    key: string,
+    orderId: string,
+    lockToken: string,
+    keepForRetry: boolean,
+  ): Promise<void> {
     try {
-      if (!(await this.orders.exists(orderId))) await this.idempotency.abandon(scope, key, lockToken);
+      if (await this.orders.exists(orderId)) return;
       // With an order, the key stays in progress: after its lease a retry takes over and resumes that order.
+      if (keepForRetry) await this.idempotency.suspend(scope, key, lockToken);
+      else await this.idempotency.abandon(scope, key, lockToken);
     } catch (err) {
       this.logger.warn({ err }, 'could not release an idempotency key; it frees itself when its lease ends');
     }
@@ -231,6 +236,11 @@ function toProblem(err: unknown, logger: Logger): unknown {
   if (mapError(err).problem.status !== 500) return err;
   logger.error({ err }, 'checkout failed unexpectedly');
   return new ServiceUnavailableProblem('Checkout could not be completed right now; retry shortly.', 2);
+}
+
+/** A 5xx answer: the client is told to retry the same request, not to change it. */
+function isOutage(problem: unknown): boolean {
+  return mapError(problem).problem.status >= 500;
 }
 
 function unavailable(err: DependencyUnavailableError): ProblemException {

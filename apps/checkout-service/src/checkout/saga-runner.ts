@@ -8,11 +8,8 @@ import type { PricedCart } from './pricing';
 
 export interface CheckoutContext {
   orderId: string;
-  /** Absolute epoch ms: no step waits past it. */
-  deadline: number;
+  // The deadline (no step waits past it) and the customer it acts for are the RequestContext's.
   buyer: { userId: string | null; email: string | null };
-  /** The signed-in customer whose request runs the saga (x-on-behalf-of); unset when the worker acts as itself. */
-  actingFor?: string;
   /** Absent when a resumed order's card cannot be opened (sealed by another key); it can then only be cancelled. */
   card?: CardDetails;
   /** Present when the saga starts from the cart; absent when the worker resumes an order. */
@@ -23,6 +20,8 @@ export interface CheckoutContext {
   charge?: ChargeOutcome;
   /** Set when a retry worker resumes the order under its claim on the pending_payment row. */
   claim?: { attempts: number };
+  /** Steps whose compensation failed: what they did is left for the worker, a retry or a TTL. */
+  uncompensated?: SagaStep['name'][];
 }
 
 export type SagaOutcome =
@@ -124,8 +123,9 @@ export class SagaRunner {
       try {
         await step.compensate(ctx, reason);
       } catch (err) {
-        // Never mask the original failure; what is left is settled by the worker or the reservation TTL.
+        // Never mask the original failure; what is left is settled by the worker, a retry or the reservation TTL.
         this.logger.error({ err, orderId: ctx.orderId, step: step.name }, 'compensation failed');
+        (ctx.uncompensated ??= []).push(step.name);
       }
     }
   }
