@@ -1,6 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem } from '@ha-shop/testkit';
-import { checkout, customerCart, guestCart, SeenCall, seedProduct, Shop, startShop } from './support';
+import { expectProblem, waitFor } from '@ha-shop/testkit';
+import {
+  checkout,
+  checkoutSql,
+  customerCart,
+  FAST_WORKER_ENV,
+  guestCart,
+  SeenCall,
+  seedProduct,
+  setPaymentFaults,
+  SETTLE,
+  Shop,
+  startShop,
+} from './support';
 
 /** What checkout passes on to its neighbours: the caller's deadline and the customer it acts for. */
 describe('deadline and identity propagation', () => {
@@ -8,7 +20,8 @@ describe('deadline and identity propagation', () => {
   let mug: string;
 
   beforeAll(async () => {
-    shop = await startShop({ recordCalls: true });
+    // A fast retry worker, for the test of what it sends when it resumes a parked order.
+    shop = await startShop({ recordCalls: true, checkoutEnv: FAST_WORKER_ENV });
     [mug] = await seedProduct(shop, [{ price: 1250, stock: 50 }]);
   });
   afterAll(() => shop?.close());
@@ -57,6 +70,42 @@ describe('deadline and identity propagation', () => {
     expect(Number(prices.headers['x-request-deadline'])).toBeGreaterThanOrEqual(before + 8_000);
     for (const call of since(shop.calls.product, product))
       expect(call.headers['x-on-behalf-of']).toBeUndefined();
+  });
+
+  it("sends the order's customer and a deadline of its own when the worker resumes a parked order", async () => {
+    const user = await shop.issuer.token({ email: 'ada@example.test' });
+    const cart = await customerCart(shop, user, [{ sku: mug, quantity: 1 }]);
+    await setPaymentFaults(shop, { outageRate: 1 });
+    let parked;
+    try {
+      parked = await checkout(shop, cart);
+    } finally {
+      await setPaymentFaults(shop, { outageRate: 0 });
+    }
+    expect(parked.status).toBe(202);
+    const orderId = parked.body.order.id as string;
+    const userId = parked.body.order.userId as string;
+    expect(userId).toEqual(expect.any(String));
+    // From here on no request of the customer is open: what reaches the neighbours is the worker's.
+    const payment = shop.calls.payment.length;
+    const product = shop.calls.product.length;
+    await waitFor(async () => {
+      const [row] = await checkoutSql<{ status: string }>(shop, 'SELECT status FROM orders WHERE id = $1', [
+        orderId,
+      ]);
+      return row?.status === 'PAID';
+    }, SETTLE);
+    const charges = since(shop.calls.payment, payment).filter((c) => c.url === '/payments');
+    const commits = since(shop.calls.product, product).filter((c) => c.url.endsWith('/commit'));
+    expect(charges.length).toBeGreaterThan(0);
+    expect(commits.length).toBeGreaterThan(0);
+    for (const call of [...charges, ...commits]) {
+      expect(call.headers['x-on-behalf-of']).toBe(userId);
+      const deadline = Number(call.headers['x-request-deadline']);
+      // The worker's own budget (CHECKOUT_DEADLINE_MS, 8 s by default), not an open-ended wait.
+      expect(deadline).toBeGreaterThan(Date.now() - 20_000);
+      expect(deadline).toBeLessThanOrEqual(Date.now() + 8_000);
+    }
   });
 
   it('answers 504 to a caller whose deadline has passed, without calling anyone', async () => {

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { BaseEnv, ProblemException, ServiceUnavailableProblem } from '@ha-shop/service-kit';
+import { BaseEnv, ProblemException, RequestContext, ServiceUnavailableProblem } from '@ha-shop/service-kit';
 import { timingSafeEqual } from 'node:crypto';
 import { AUTH_REQUIREMENT, AuthRequirement, INTERNAL_TOKEN_HEADER } from './decorators';
 import { Principal } from './principal';
@@ -41,6 +41,8 @@ export class AuthGuard implements CanActivate {
     if (token) {
       try {
         request.principal = await this.verifier.verify(token);
+        // The one place the caller's identity is known: calls made for this request say who it is for.
+        RequestContext.actAs(request.principal.userId);
       } catch (err) {
         if (err instanceof InvalidTokenError)
           throw unauthorized(`The access token is not valid: ${err.message}.`);

@@ -1,5 +1,10 @@
 import { context, propagation } from '@opentelemetry/api';
-import { DEADLINE_HEADER, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_METHODS } from '@ha-shop/service-kit';
+import {
+  DEADLINE_HEADER,
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENT_METHODS,
+  RequestContext,
+} from '@ha-shop/service-kit';
 import { Pool } from 'undici';
 import type { DependencyPolicy } from './dependency-policy';
 import { DependencyUnavailableError, UpstreamResponseError } from './errors';
@@ -19,7 +24,10 @@ export interface ServiceRequest {
   idempotent?: boolean;
   /** Caller's identity forwarded as Authorization. */
   bearerToken?: string;
-  /** Absolute epoch ms; never wait past it; also sent downstream as header `x-request-deadline`. */
+  /**
+   * Absolute epoch ms; never wait past it, nor past the request context's deadline; the earlier
+   * one is sent downstream as header `x-request-deadline`.
+   */
   deadline?: number;
   signal?: AbortSignal;
 }
@@ -50,6 +58,8 @@ export interface ServiceClientOptions {
  *   retries are over the caller gets DependencyUnavailableError (reason 'failed');
  * - 503 and 429 with Retry-After: a retry waits at least that long, and only if that fits
  *   the deadline; a 429 that is not retried is returned as a response.
+ * The request context (service-kit's RequestContext) bounds the deadline and names the user
+ * the call is made for (x-on-behalf-of).
  */
 export class ServiceClient {
   private readonly pools = new Map<string, Pool>();
@@ -69,6 +79,11 @@ export class ServiceClient {
     if (this.closed) throw new Error(`ServiceClient for ${this.options.dependency} is closed`);
     if (!req.path.startsWith('/')) throw new TypeError(`path must start with '/': ${req.path}`);
     const idempotent = req.idempotent ?? isIdempotentByDefault(req.method, req.headers);
+    req = {
+      ...req,
+      headers: { ...RequestContext.onBehalfOfHeaders(), ...req.headers },
+      deadline: RequestContext.deadline(req.deadline),
+    };
     try {
       return await this.policy.execute((signal) => this.send<T>(req, signal), {
         idempotent,

@@ -10,6 +10,7 @@ import {
 } from '@opentelemetry/api';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { RequestContext } from '@ha-shop/service-kit';
 import { ServiceClient } from '../src';
 import { isIdempotentByDefault } from '../src/service-client';
 import { BREAKER_NEVER, TestServer, envFor, json, testRegistry } from './support/test-server';
@@ -112,6 +113,25 @@ describe('ServiceClient', () => {
     expect(seen['x-caller']).toBe('checkout');
     expect(seen['x-request-deadline']).toBe(String(deadline));
     expect(seen.traceparent).toBe('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
+  });
+
+  it("takes the request context's deadline when earlier, and its acting user", async () => {
+    const client = new ServiceClient({ dependency: DEP, baseUrl: server.url, registry: ctx.registry });
+    const theirs = Date.now() + 3_000;
+    await RequestContext.run({ deadline: theirs, actingFor: 'user-7' }, async () => {
+      await client.request({ method: 'GET', path: '/a', deadline: theirs + 10_000 });
+      await client.request({ method: 'GET', path: '/b', deadline: theirs - 1_000 });
+    });
+    await client.request({ method: 'GET', path: '/c' });
+    const [a, b, c] = server.requests.map((r) => r.headers);
+    expect([a['x-request-deadline'], b['x-request-deadline']]).toEqual([
+      String(theirs),
+      String(theirs - 1_000),
+    ]);
+    expect([a['x-on-behalf-of'], b['x-on-behalf-of']]).toEqual(['user-7', 'user-7']);
+    // Outside any context: no deadline unless the call has one, and the service acts as itself.
+    expect(c['x-request-deadline']).toBeUndefined();
+    expect(c['x-on-behalf-of']).toBeUndefined();
   });
 
   it('asks a function base URL again on every attempt, so a retry can go elsewhere', async () => {

@@ -5,12 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, ApiClient, bootService, expectProblem, testEnv, waitFor } from '@ha-shop/testkit';
 import {
   BaseEnv,
-  currentRequestDeadline,
   DEADLINE_HEADER,
   ON_BEHALF_OF_HEADER,
+  RequestContext,
   RunningService,
   setLogDestination,
-  withinRequestDeadline,
 } from '../src';
 import { HealthModule } from '../src/health/health.module';
 import { ServiceConfigModule } from '../src/config/service-config.module';
@@ -30,8 +29,9 @@ class WorkController {
     this.logger.log('handled work');
     return {
       deadline: request.deadline ?? null,
-      ambient: currentRequestDeadline() ?? null,
-      capped: withinRequestDeadline(Date.now() + 600_000),
+      ambient: RequestContext.current().deadline ?? null,
+      capped: RequestContext.deadline(Date.now() + 600_000),
+      actingFor: RequestContext.current().actingFor ?? null,
     };
   }
 
@@ -40,7 +40,11 @@ class WorkController {
   async post(@Req() request: FastifyRequest, @Body() body: { n: number }) {
     handled++;
     await nextTick();
-    return { n: body.n, deadline: request.deadline ?? null, ambient: currentRequestDeadline() ?? null };
+    return {
+      n: body.n,
+      deadline: request.deadline ?? null,
+      ambient: RequestContext.current().deadline ?? null,
+    };
   }
 }
 
@@ -58,7 +62,7 @@ function deadlineTestModule() {
   return DeadlineTestModule;
 }
 
-describe('x-request-deadline on the way in', () => {
+describe('the request context on the way in (x-request-deadline, x-on-behalf-of)', () => {
   let service: RunningService;
   let api: ApiClient;
   const lines: string[] = [];
@@ -89,7 +93,7 @@ describe('x-request-deadline on the way in', () => {
     const deadline = Date.now() + 30_000;
     const res = await api.get('/work', { headers: { [DEADLINE_HEADER]: String(deadline) } });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ deadline, ambient: deadline, capped: deadline });
+    expect(res.body).toEqual({ deadline, ambient: deadline, capped: deadline, actingFor: null });
 
     const post = await api.post('/work', { n: 7 }, { headers: { [DEADLINE_HEADER]: String(deadline) } });
     expect(post.status).toBe(201);
@@ -110,13 +114,14 @@ describe('x-request-deadline on the way in', () => {
     expect(res.body.deadline).toBeNull();
     expect(res.body.ambient).toBeNull();
     expect(res.body.capped).toBeGreaterThan(Date.now() + 60_000);
-    expect(currentRequestDeadline()).toBeUndefined();
+    expect(RequestContext.current()).toEqual({});
   });
 
   it('puts the user a call is made for (x-on-behalf-of) on the log lines of that request', async () => {
     const user = '5b0f3f4e-6a53-4d8e-9d1a-0d1e1c2b3a49';
     const res = await api.get('/work', { headers: { [ON_BEHALF_OF_HEADER]: user, 'x-request-id': 'obo-1' } });
     expect(res.status).toBe(200);
+    expect(res.body.actingFor).toBe(user);
     // The access log line is written when the response has gone out: wait for it.
     const ofRequest = await waitFor(() => {
       const found = logLinesOf(lines, 'obo-1');
@@ -136,6 +141,73 @@ describe('x-request-deadline on the way in', () => {
       return found.some((l) => l.msg === 'request completed') && found;
     });
     expect(other.some((l) => 'onBehalfOf' in l)).toBe(false);
+  });
+
+  it('keeps one request from seeing the context of another running at the same time', async () => {
+    const users = ['user-a', 'user-b', 'user-c', 'user-d'];
+    const answers = await Promise.all(
+      users.map((u, i) =>
+        api.get('/work', {
+          headers: { [ON_BEHALF_OF_HEADER]: u, [DEADLINE_HEADER]: String(Date.now() + 20_000 + i) },
+        }),
+      ),
+    );
+    expect(answers.map((r) => r.body.actingFor)).toEqual(users);
+    for (const r of answers) expect(r.body.ambient).toBe(r.body.deadline);
+    expect(new Set(answers.map((r) => r.body.deadline)).size).toBe(users.length);
+  });
+});
+
+describe('RequestContext for work without an inbound request', () => {
+  it('is empty outside any scope, and `run` gives exactly the scope stated', async () => {
+    expect(RequestContext.current()).toEqual({});
+    expect(RequestContext.deadline(1234)).toBe(1234);
+    expect(RequestContext.timeLeft()).toBe(Infinity);
+    expect(RequestContext.onBehalfOfHeaders()).toEqual({});
+    const deadline = Date.now() + 5_000;
+    const seen = await RequestContext.run({ actingFor: 'u-1', deadline }, async () => {
+      await nextTick();
+      // A nested `run` replaces the scope: the worker's calls do not inherit a request's.
+      const inner = RequestContext.run({}, () => RequestContext.current());
+      return { outer: RequestContext.current(), inner, headers: RequestContext.onBehalfOfHeaders() };
+    });
+    expect(seen).toEqual({
+      outer: { actingFor: 'u-1', deadline },
+      inner: {},
+      headers: { [ON_BEHALF_OF_HEADER]: 'u-1' },
+    });
+    expect(RequestContext.current()).toEqual({});
+  });
+
+  it('`within` never ends past the caller, `outlivingCaller` may; both keep the acting user', () => {
+    const soon = Date.now() + 1_000;
+    RequestContext.run({ actingFor: 'u-2', deadline: soon }, () => {
+      expect(RequestContext.deadline(soon + 10_000)).toBe(soon);
+      expect(RequestContext.deadline(soon - 500)).toBe(soon - 500);
+      RequestContext.within(60_000, () =>
+        expect(RequestContext.current()).toEqual({ actingFor: 'u-2', deadline: soon }),
+      );
+      const narrowed = RequestContext.within(100, () => RequestContext.current());
+      expect(narrowed.deadline).toBeLessThan(soon);
+      const cleanUp = RequestContext.outlivingCaller(30_000, () => RequestContext.current());
+      expect(cleanUp.actingFor).toBe('u-2');
+      expect(cleanUp.deadline).toBeGreaterThanOrEqual(soon + 20_000);
+      // The caller's scope is left as it was.
+      expect(RequestContext.current()).toEqual({ actingFor: 'u-2', deadline: soon });
+    });
+    const alone = RequestContext.outlivingCaller(2_000, () => RequestContext.current());
+    expect(alone.actingFor).toBeUndefined();
+    expect(alone.deadline).toBeGreaterThan(Date.now());
+  });
+
+  it('`actAs` names the user of the scope it runs in, and does nothing outside one', () => {
+    RequestContext.actAs('nobody');
+    expect(RequestContext.current()).toEqual({});
+    const seen = RequestContext.run({ actingFor: 'claimed' }, () => {
+      RequestContext.actAs('signed-in');
+      return RequestContext.onBehalfOfHeaders();
+    });
+    expect(seen).toEqual({ [ON_BEHALF_OF_HEADER]: 'signed-in' });
   });
 });
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EVENTS, OutboxService } from '@ha-shop/events';
 import { businessMetrics } from '@ha-shop/observability';
 import { dependencyErrorToProblem, isDependencyUnavailable } from '@ha-shop/resilience';
-import { ProblemException } from '@ha-shop/service-kit';
+import { ProblemException, RequestContext } from '@ha-shop/service-kit';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { PricedSku } from '../clients/client-types';
@@ -54,12 +54,12 @@ export class CartService {
     assertActive(cart);
     const existing = await this.repo.items(cart.id);
     const skus = [sku, ...existing.map((i) => i.sku).filter((s) => s !== sku)];
-    const prices = await this.product
-      .prices(skus, Date.now() + this.env.CART_PRICE_DEADLINE_MS, caller.principal?.userId)
-      .catch((err: unknown) => {
-        if (isDependencyUnavailable(err)) throw dependencyErrorToProblem(err);
-        throw err;
-      });
+    const prices = await RequestContext.within(this.env.CART_PRICE_DEADLINE_MS, () =>
+      this.product.prices(skus),
+    ).catch((err: unknown) => {
+      if (isDependencyUnavailable(err)) throw dependencyErrorToProblem(err);
+      throw err;
+    });
     const priced = prices.bySku.get(sku);
     if (!priced) throw new ProblemException(422, 'unknown-sku', `No product with SKU ${sku}.`, { sku });
     if (!priced.active)
@@ -180,10 +180,8 @@ export class CartService {
     const items = await this.repo.items(cart.id);
     if (items.length === 0 || cart.status !== 'active') return toCartView(cart, items, false);
     try {
-      const prices = await this.product.prices(
-        items.map((i) => i.sku),
-        Date.now() + this.env.CART_PRICE_DEADLINE_MS,
-        cart.userId,
+      const prices = await RequestContext.within(this.env.CART_PRICE_DEADLINE_MS, () =>
+        this.product.prices(items.map((i) => i.sku)),
       );
       await this.refreshSnapshots(this.ds.manager, cart.id, prices.bySku, prices.missing);
       return toCartView(cart, applyPrices(items, prices.bySku, prices.missing), false);

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { isDependencyUnavailable } from '@ha-shop/resilience';
+import { RequestContext } from '@ha-shop/service-kit';
 import { PaymentClient } from '../clients/payment.client';
 import { CheckoutEnv } from '../config/checkout.env';
 import { refundKeyFor } from '../orders/order-keys';
@@ -38,10 +39,10 @@ export class CancelledChargeSweeper {
 
   private async reconcile(orderId: string, attempts: number): Promise<void> {
     try {
-      const payments = await this.payment.paymentsOf(orderId, Date.now() + CALL_BUDGET_MS);
+      const payments = await withBudget(() => this.payment.paymentsOf(orderId));
       for (const p of payments) {
         if (p.status !== 'authorised' || p.refundedAmount >= p.amount) continue;
-        const result = await this.payment.refund(p.id, refundKeyFor(orderId), Date.now() + CALL_BUDGET_MS);
+        const result = await withBudget(() => this.payment.refund(p.id, refundKeyFor(orderId)));
         if (result.outcome === 'refunded') {
           this.logger.warn({ orderId, paymentId: p.id }, 'refunded a charge that stood on a cancelled order');
         } else {
@@ -61,4 +62,9 @@ export class CancelledChargeSweeper {
       );
     }
   }
+}
+
+/** The sweep acts as itself (the order was cancelled, nobody waits), each call with its own budget. */
+function withBudget<T>(call: () => Promise<T>): Promise<T> {
+  return RequestContext.run({ deadline: Date.now() + CALL_BUDGET_MS }, call);
 }

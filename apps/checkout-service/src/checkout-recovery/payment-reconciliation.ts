@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { RequestContext } from '@ha-shop/service-kit';
 import { CheckoutSaga } from '../checkout/checkout.saga';
 import { CheckoutContext } from '../checkout/saga-runner';
 import { PaymentClient } from '../clients/payment.client';
@@ -31,7 +32,7 @@ export class PaymentReconciliation {
     const orderId = ctx.order.id;
     let payments;
     try {
-      payments = await this.payment.paymentsOf(orderId, Date.now() + LOOKUP_BUDGET_MS);
+      payments = await RequestContext.within(LOOKUP_BUDGET_MS, () => this.payment.paymentsOf(orderId));
     } catch (err) {
       if (!row.overdue) {
         // Not knowing is not "no charge": keep the order (and its stock) until payment-service answers.

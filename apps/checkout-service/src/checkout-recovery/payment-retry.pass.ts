@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { RequestContext } from '@ha-shop/service-kit';
 import { CardVault } from '../checkout/card-vault';
 import { CheckoutSaga } from '../checkout/checkout.saga';
 import { CheckoutContext } from '../checkout/saga-runner';
@@ -69,6 +70,12 @@ export class PaymentRetryPass {
   private async attempt(row: ClaimedPayment): Promise<void> {
     const order = await this.orders.find(row.orderId);
     if (!order || order.status !== 'PENDING_PAYMENT') return;
+    // No inbound request here: the worker states whom it acts for, so product- and payment-service
+    // still see the order's customer (x-on-behalf-of); each call below sets its own budget.
+    await RequestContext.run({ actingFor: order.userId ?? undefined }, () => this.settle(order, row));
+  }
+
+  private async settle(order: OrderRow, row: ClaimedPayment): Promise<void> {
     const card = this.vault.open(order.id, {
       keyId: row.keyId,
       iv: row.iv,
@@ -77,7 +84,6 @@ export class PaymentRetryPass {
     });
     const ctx: CheckoutContext & { order: OrderRow } = {
       orderId: order.id,
-      deadline: Date.now() + this.env.CHECKOUT_DEADLINE_MS,
       buyer: { userId: order.userId, email: order.email },
       card,
       order,
@@ -85,7 +91,7 @@ export class PaymentRetryPass {
     };
     if (card) {
       // Also at the deadline: one last attempt, whose answer (even a late authorisation) wins over cancelling.
-      const outcome = await this.saga.resume(ctx);
+      const outcome = await RequestContext.within(this.env.CHECKOUT_DEADLINE_MS, () => this.saga.resume(ctx));
       this.logger.log(
         { orderId: order.id, attempt: row.attempts, outcome: outcome.kind },
         'parked payment retried',

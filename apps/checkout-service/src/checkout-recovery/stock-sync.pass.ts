@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { isDependencyUnavailable } from '@ha-shop/resilience';
+import { RequestContext } from '@ha-shop/service-kit';
 import { ProductClient } from '../clients/product.client';
 import { CheckoutEnv } from '../config/checkout.env';
 import { OrderRepository } from '../orders/order.repository';
@@ -9,6 +10,8 @@ import { OrderStatus } from '../orders/order.state-machine';
 const SOLD: OrderStatus[] = ['PAID', 'FULFILLED', 'REFUNDED'];
 /** How long a claimed order is left to this pass before another replica may settle it. */
 const STOCK_RETRY_SECONDS = 10;
+/** Budget of one commit or release. */
+const SETTLE_BUDGET_MS = 3000;
 
 /**
  * Settles reservations of finished orders still marked 'reserved' (product-service was out when
@@ -34,10 +37,10 @@ export class StockSyncPass {
       if (stopping?.aborted) break;
       const sold = SOLD.includes(row.status);
       try {
-        const deadline = Date.now() + 3000;
-        const outcome = sold
-          ? await this.product.commit(row.reservationKey, deadline)
-          : await this.product.release(row.reservationKey, deadline);
+        // The worker acting as itself, with its own budget per order.
+        const outcome = await RequestContext.run({ deadline: Date.now() + SETTLE_BUDGET_MS }, () =>
+          sold ? this.product.commit(row.reservationKey) : this.product.release(row.reservationKey),
+        );
         let status: ReservationStatus = sold ? 'committed' : 'released';
         if (outcome !== 'done') {
           // commit of a released/expired-and-gone reservation, or release of a committed one: record the truth.

@@ -99,11 +99,7 @@ export class CheckoutSaga {
   private async price(ctx: CheckoutContext): Promise<'next'> {
     const items = ctx.cart!.items;
     if (items.length === 0) throw reject(422, 'cart-empty', 'The cart is empty.');
-    const prices = await this.product.prices(
-      items.map((i) => i.sku),
-      ctx.deadline,
-      ctx.actingFor,
-    );
+    const prices = await this.product.prices(items.map((i) => i.sku));
     ctx.priced = priceCart(items, prices);
     return 'next';
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EVENTS, OutboxService } from '@ha-shop/events';
+import { RequestContext } from '@ha-shop/service-kit';
 import { DataSource } from 'typeorm';
 import { CartRepository } from '../carts/cart.repository';
 import { CheckoutEnv } from '../config/checkout.env';
@@ -30,7 +31,8 @@ export class OrderSteps {
   async createOrder(ctx: CheckoutContext): Promise<'next' | SagaOutcome> {
     const { row: cart } = ctx.cart!;
     const priced = ctx.priced!;
-    const inRequestMs = Math.max(0, ctx.deadline - Date.now());
+    // Finite: the saga always runs under a deadline (the request's or the worker's).
+    const inRequestMs = Math.max(0, Math.min(RequestContext.timeLeft(), this.env.CHECKOUT_DEADLINE_MS));
     const { order, created } = await this.ds.transaction(async (m) => {
       const existing = await this.orders.findForUpdate(m, ctx.orderId);
       // A retry that took over a crashed request's key resumes that request's order.

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { RequestContext } from '@ha-shop/service-kit';
 import { ChargeOutcome } from '../clients/client-types';
 import { PaymentClient } from '../clients/payment.client';
 import { refundKeyFor } from '../orders/order-keys';
@@ -10,6 +11,8 @@ import { StockSteps } from './stock.steps';
 
 /** Below this much time left, a charge is not started in the request; the worker makes it. */
 const MIN_CHARGE_BUDGET_MS = 300;
+/** Least time a compensating refund gets, past the caller's deadline if need be. */
+const REFUND_BUDGET_MS = 5000;
 
 /**
  * The saga's payment steps: charge under the order's payment key (parking the order, card sealed,
@@ -33,20 +36,16 @@ export class PaymentSteps {
     if (order.status !== 'PENDING_PAYMENT') return outcomeOf(order);
     const outcome: ChargeOutcome = !ctx.card
       ? { outcome: 'unavailable', reason: 'card not available' }
-      : ctx.deadline - Date.now() < MIN_CHARGE_BUDGET_MS
+      : RequestContext.timeLeft() < MIN_CHARGE_BUDGET_MS
         ? { outcome: 'unavailable', reason: 'no time left' }
-        : await this.payment.charge(
-            {
-              idempotencyKey: order.paymentKey,
-              orderId: order.id,
-              amount: order.total,
-              currency: order.currency,
-              card: ctx.card,
-              customerId: order.userId ?? undefined,
-            },
-            ctx.deadline,
-            ctx.actingFor,
-          );
+        : await this.payment.charge({
+            idempotencyKey: order.paymentKey,
+            orderId: order.id,
+            amount: order.total,
+            currency: order.currency,
+            card: ctx.card,
+            customerId: order.userId ?? undefined,
+          });
     ctx.charge = outcome;
     if (outcome.outcome === 'authorised') return 'next';
     if (outcome.outcome === 'declined') throw new SagaAbort('declined');
@@ -67,11 +66,11 @@ export class PaymentSteps {
 
   async refundIfCharged(ctx: CheckoutContext): Promise<void> {
     if (ctx.charge?.outcome !== 'authorised' || !ctx.order) return;
-    const result = await this.payment.refund(
-      ctx.charge.paymentId,
-      refundKeyFor(ctx.order.id),
-      Date.now() + 5000,
-      ctx.actingFor,
+    const { paymentId } = ctx.charge;
+    const orderId = ctx.order.id;
+    // Clean-up: the money goes back even when the caller has given up.
+    const result = await RequestContext.outlivingCaller(REFUND_BUDGET_MS, () =>
+      this.payment.refund(paymentId, refundKeyFor(orderId)),
     );
     if (result.outcome === 'refunded') {
       this.logger.warn(
@@ -98,7 +97,7 @@ export class PaymentSteps {
       // Cancelled meanwhile (payment deadline): the money must go back.
       throw new SagaAbort('order-moved-on');
     }
-    if (result.applied) await this.stock.commit(result.order, ctx.actingFor);
+    if (result.applied) await this.stock.commit(result.order);
     return { kind: 'paid', order: result.order };
   }
 }

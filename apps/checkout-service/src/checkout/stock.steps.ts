@@ -1,10 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { RequestContext } from '@ha-shop/service-kit';
 import { ProductClient } from '../clients/product.client';
 import { CheckoutEnv, reservationTtlSeconds } from '../config/checkout.env';
 import { reservationKeyFor } from '../orders/order-keys';
 import { OrderRepository } from '../orders/order.repository';
 import { OrderRow } from '../orders/order.row';
 import { CheckoutContext, reject } from './saga-runner';
+
+/** Least time a release, and a commit, get past the caller's deadline. */
+const RELEASE_BUDGET_MS = 1000;
+const COMMIT_BUDGET_MS = 2000;
 
 /**
  * The saga's stock steps at product-service, under the order's reservation key: reserve, its
@@ -27,8 +32,6 @@ export class StockSteps {
       reservationKeyFor(ctx.orderId),
       items,
       reservationTtlSeconds(this.env),
-      ctx.deadline,
-      ctx.actingFor,
     );
     if (result.outcome === 'out-of-stock') {
       throw reject(409, 'out-of-stock', 'Some items are out of stock.', { skus: result.skus });
@@ -45,10 +48,9 @@ export class StockSteps {
   async release(ctx: CheckoutContext): Promise<void> {
     let outcome;
     try {
-      outcome = await this.product.release(
-        reservationKeyFor(ctx.orderId),
-        Math.max(ctx.deadline, Date.now() + 1000),
-        ctx.actingFor,
+      // Clean-up: done even when the caller has given up.
+      outcome = await RequestContext.outlivingCaller(RELEASE_BUDGET_MS, () =>
+        this.product.release(reservationKeyFor(ctx.orderId)),
       );
     } catch (err) {
       // With an order, the worker releases it; without one, the reservation's TTL does.
@@ -64,9 +66,11 @@ export class StockSteps {
   }
 
   /** Best effort within the request; the worker commits whatever is left 'reserved' on a paid order. */
-  async commit(order: OrderRow, actingFor?: string): Promise<void> {
+  async commit(order: OrderRow): Promise<void> {
     try {
-      const outcome = await this.product.commit(order.reservationKey, Date.now() + 2000, actingFor);
+      const outcome = await RequestContext.outlivingCaller(COMMIT_BUDGET_MS, () =>
+        this.product.commit(order.reservationKey),
+      );
       if (outcome === 'done') {
         await this.orders.setReservationStatus(order.id, 'committed');
         return;

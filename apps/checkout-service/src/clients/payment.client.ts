@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { isDependencyUnavailable, PolicyRegistry, ServiceClient } from '@ha-shop/resilience';
-import { onBehalfOf, withinRequestDeadline } from '@ha-shop/service-kit';
 import { CheckoutEnv } from '../config/checkout.env';
 import { ChargeOutcome, ChargeRequest, PaymentRecord, RefundOutcome } from './client-types';
 import { unexpectedResponse } from './unexpected-response';
@@ -20,9 +19,8 @@ interface PaymentBody {
  * Idempotency-Key derived from the order, so retries (here, by the policy, or later by the
  * worker) can never charge twice.
  *
- * `actingFor` names the signed-in customer a call is made for (sent as `x-on-behalf-of`); the
- * payment worker leaves it out and acts as itself. A charge ends at the inbound request's
- * deadline when that is earlier (the caller waits for it); a refund is clean-up and does not.
+ * The deadline and the customer a call is made for come from the RequestContext (ServiceClient
+ * reads it); a refund is clean-up that callers run in `RequestContext.outlivingCaller`.
  */
 @Injectable()
 export class PaymentClient {
@@ -38,13 +36,13 @@ export class PaymentClient {
     });
   }
 
-  async charge(req: ChargeRequest, deadline?: number, actingFor?: string | null): Promise<ChargeOutcome> {
+  async charge(req: ChargeRequest): Promise<ChargeOutcome> {
     let res;
     try {
       res = await this.http.request<PaymentBody>({
         method: 'POST',
         path: '/payments',
-        headers: { 'idempotency-key': req.idempotencyKey, ...onBehalfOf(actingFor) },
+        headers: { 'idempotency-key': req.idempotencyKey },
         body: {
           orderId: req.orderId,
           amount: req.amount,
@@ -53,7 +51,6 @@ export class PaymentClient {
           ...(req.customerId ? { customerId: req.customerId } : {}),
         },
         idempotent: true,
-        deadline: withinRequestDeadline(deadline),
       });
     } catch (err) {
       if (isDependencyUnavailable(err))
@@ -93,31 +90,24 @@ export class PaymentClient {
    * The charges payment-service holds for an order, whatever key made them. Throws
    * DependencyUnavailableError when it cannot tell (the caller must then not assume "none").
    */
-  async paymentsOf(orderId: string, deadline: number): Promise<PaymentRecord[]> {
+  async paymentsOf(orderId: string): Promise<PaymentRecord[]> {
     const res = await this.http.request<{ items?: PaymentRecord[] }>({
       method: 'GET',
       path: `/payments?orderId=${encodeURIComponent(orderId)}`,
       idempotent: true,
-      deadline,
     });
     if (res.status !== 200 || !Array.isArray(res.body?.items))
       throw unexpectedResponse('payment-service', 'GET /payments?orderId=', res);
     return res.body.items;
   }
 
-  async refund(
-    paymentId: string,
-    idempotencyKey: string,
-    deadline?: number,
-    actingFor?: string | null,
-  ): Promise<RefundOutcome> {
+  async refund(paymentId: string, idempotencyKey: string): Promise<RefundOutcome> {
     const res = await this.http.request<PaymentBody>({
       method: 'POST',
       path: `/payments/${encodeURIComponent(paymentId)}/refund`,
-      headers: { 'idempotency-key': idempotencyKey, ...onBehalfOf(actingFor) },
+      headers: { 'idempotency-key': idempotencyKey },
       body: {},
       idempotent: true,
-      deadline,
     });
     if ((res.status === 200 || res.status === 201) && res.body?.id)
       return { outcome: 'refunded', refundId: res.body.id };

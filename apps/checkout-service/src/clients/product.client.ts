@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { PolicyRegistry, ServiceClient, ServiceResponse } from '@ha-shop/resilience';
-import { onBehalfOf, withinRequestDeadline } from '@ha-shop/service-kit';
 import { CheckoutEnv } from '../config/checkout.env';
 import { PriceList, PricedSku, ReservationLine, ReserveOutcome, SettleOutcome } from './client-types';
 import { unexpectedResponse } from './unexpected-response';
@@ -33,10 +32,9 @@ interface ProblemBody {
  * policy for `checkout→product`. 4xx answers become typed outcomes; when the service is
  * unreachable the call throws DependencyUnavailableError (callers decide: stale cart or 503).
  *
- * `actingFor` names the signed-in customer a call is made for (sent as `x-on-behalf-of`);
- * without it checkout acts as itself. Reads and reservations are work a caller waits for, so
- * they also end at the inbound request's deadline when it is earlier; commit and release are
- * clean-up that must happen even when the caller has gone, so they keep the deadline given.
+ * The deadline and the customer a call is made for come from the RequestContext (ServiceClient
+ * reads it); callers that must outlive their own caller (commit, release) run the call in
+ * `RequestContext.outlivingCaller`.
  */
 @Injectable()
 export class ProductClient {
@@ -51,19 +49,16 @@ export class ProductClient {
     });
   }
 
-  async prices(skus: string[], deadline?: number, actingFor?: string | null): Promise<PriceList> {
-    deadline = withinRequestDeadline(deadline);
+  async prices(skus: string[]): Promise<PriceList> {
     const bySku = new Map<string, PricedSku>();
     const missing: string[] = [];
     for (let i = 0; i < skus.length; i += PRICE_BATCH) {
       const res = await this.http.request<{ items: PriceItemBody[]; missing: string[] }>({
         method: 'POST',
         path: '/internal/prices',
-        headers: onBehalfOf(actingFor),
         body: { skus: skus.slice(i, i + PRICE_BATCH) },
         // A read, even though it is a POST (the SKU list does not fit a URL comfortably).
         idempotent: true,
-        deadline,
       });
       if (res.status !== 200 || !Array.isArray(res.body?.items) || !Array.isArray(res.body?.missing))
         throw unexpectedResponse('product-service', 'POST /internal/prices', res);
@@ -86,17 +81,13 @@ export class ProductClient {
     reservationKey: string,
     items: ReservationLine[],
     ttlSeconds: number,
-    deadline?: number,
-    actingFor?: string | null,
   ): Promise<ReserveOutcome> {
     const res = await this.http.request<ProblemBody>({
       method: 'POST',
       path: '/internal/inventory/reservations',
-      headers: onBehalfOf(actingFor),
       body: { reservationKey, items, ttlSeconds },
       // Safe to retry: the reservation key makes a replay return the same reservation.
       idempotent: true,
-      deadline: withinRequestDeadline(deadline),
     });
     if ((res.status === 200 || res.status === 201) && typeof res.body?.status === 'string') {
       // A replay answers the reservation as it is now: released or expired meanwhile, it holds no stock.
@@ -118,27 +109,20 @@ export class ProductClient {
     throw unexpectedResponse('product-service', 'POST /internal/inventory/reservations', res);
   }
 
-  commit(reservationKey: string, deadline?: number, actingFor?: string | null): Promise<SettleOutcome> {
-    return this.settle(reservationKey, 'commit', deadline, actingFor);
+  commit(reservationKey: string): Promise<SettleOutcome> {
+    return this.settle(reservationKey, 'commit');
   }
 
-  release(reservationKey: string, deadline?: number, actingFor?: string | null): Promise<SettleOutcome> {
-    return this.settle(reservationKey, 'release', deadline, actingFor);
+  release(reservationKey: string): Promise<SettleOutcome> {
+    return this.settle(reservationKey, 'release');
   }
 
-  private async settle(
-    reservationKey: string,
-    action: 'commit' | 'release',
-    deadline?: number,
-    actingFor?: string | null,
-  ): Promise<SettleOutcome> {
+  private async settle(reservationKey: string, action: 'commit' | 'release'): Promise<SettleOutcome> {
     const path = `/internal/inventory/reservations/${encodeURIComponent(reservationKey)}/${action}`;
     const res: ServiceResponse<ProblemBody> = await this.http.request({
       method: 'POST',
       path,
-      headers: onBehalfOf(actingFor),
       idempotent: true,
-      deadline,
     });
     if (res.status === 200 || res.status === 201) return 'done';
     if (res.status === 404) return 'not-found';

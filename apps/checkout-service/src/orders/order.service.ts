@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '@ha-shop/auth';
 import { dependencyErrorToProblem, isDependencyUnavailable } from '@ha-shop/resilience';
-import { ProblemException } from '@ha-shop/service-kit';
+import { ProblemException, RequestContext } from '@ha-shop/service-kit';
 import { cartTokenMatches } from '../carts/cart-access';
 import { CartRepository } from '../carts/cart.repository';
 import { PaymentClient } from '../clients/payment.client';
@@ -102,7 +102,11 @@ export class OrderService {
     if (!order.paymentId)
       throw new ProblemException(409, 'no-payment', 'The order has no payment to refund.');
     try {
-      const result = await this.payment.refund(order.paymentId, refundKeyFor(order.id), Date.now() + 8000);
+      const paymentId = order.paymentId;
+      // A refund once asked for is seen through, even if the admin's request gives up first.
+      const result = await RequestContext.outlivingCaller(8000, () =>
+        this.payment.refund(paymentId, refundKeyFor(order.id)),
+      );
       if (result.outcome === 'refunded') return result.refundId;
       throw new ProblemException(
         409,

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Agent } from 'undici';
 import {
   answerClientError,
+  DEADLINE_HEADER,
   IDEMPOTENCY_KEY_HEADER,
   IDEMPOTENT_METHODS,
   SERVICE_MAX_HEADER_BYTES,
@@ -27,7 +28,10 @@ export interface ProxyOptions {
   writeTimeoutMs?: number;
   /** Extra routes (the edge's index page). */
   extraRoutes?: (app: FastifyInstance) => void;
-  /** Public traffic: the platform's internal headers (x-on-behalf-of, ...) are dropped, not forwarded. */
+  /**
+   * Public traffic: the platform's internal headers (x-on-behalf-of, ...) are dropped, not
+   * forwarded, and each attempt carries the edge's own deadline (x-request-deadline).
+   */
   publicTraffic?: boolean;
 }
 
@@ -153,6 +157,9 @@ function forward(
           'x-forwarded-proto': 'http',
           'x-forwarded-host': request.headers.host ?? '',
           'x-request-id': requestId,
+          // Past this attempt's timeout the edge has answered (or retried elsewhere): no replica
+          // should work on it longer. The client's own value was dropped above.
+          ...(opts.publicTraffic ? { [DEADLINE_HEADER]: String(Date.now() + timeout) } : {}),
         }),
         rewriteHeaders: (headers) => ({ ...headers, 'x-served-by': replica.id }),
         onResponse: (_req, rep, raw) => {

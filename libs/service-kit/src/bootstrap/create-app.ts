@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { ProblemDetailsFilter, sendProblem } from '../errors/problem-details.filter';
 import { BaseEnv } from '../config/env';
 import { installFaultInjection } from '../http/fault-injection';
-import { installRequestDeadline } from '../http/request-deadline';
+import { installRequestContext } from '../http/request-context';
 import { createValidationPipe } from '../http/validation.pipe';
 import { TrustProxy, trustedProxies } from '../http/trusted-proxies';
 import { answerClientError, SERVICE_MAX_HEADER_BYTES } from '../errors/client-error';
@@ -24,7 +24,7 @@ export interface ServiceAppOptions {
 /**
  * Every service is created here, so they all share the same edge behaviour:
  * Fastify, problem+json errors, strict DTO validation, JSON logs, OpenAPI at /docs,
- * callers' deadlines (`x-request-deadline`) honoured.
+ * one request context per request (callers' deadline and acting user).
  */
 export async function createServiceApp(
   module: unknown,
@@ -58,7 +58,7 @@ export async function createServiceApp(
   app.useGlobalPipes(createValidationPipe());
   installFastifyErrorHandlers(app);
   // Before fault injection, so an injected delay counts against the caller's deadline.
-  installRequestDeadline(app.getHttpAdapter().getInstance());
+  installRequestContext(app.getHttpAdapter().getInstance());
   const faultSecret = faultInjectionSecret(app);
   if (faultSecret) installFaultInjection(app.getHttpAdapter().getInstance(), faultSecret);
   setupOpenApi(app, options);

@@ -9,11 +9,6 @@ export const ON_BEHALF_OF_HEADER = 'x-on-behalf-of';
 
 const USER_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
 
-/** The header to send for `userId` (none for a call the service makes as itself). */
-export function onBehalfOf(userId: string | null | undefined): Record<string, string> {
-  return userId ? { [ON_BEHALF_OF_HEADER]: userId } : {};
-}
-
 /** The user an inbound call is made for, if it names one in a sane shape (it ends up in log lines). */
 export function readOnBehalfOf(headers: IncomingHttpHeaders): string | undefined {
   const value = headers[ON_BEHALF_OF_HEADER];
