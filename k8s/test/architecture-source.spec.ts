@@ -3,21 +3,25 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@ha-shop/k8s-harness';
+import { readReleaseDatabase } from '../../apps/storefront/src/lib/architecture/kubernetes-database';
 import {
   readReleaseWorkloads,
   type ReleaseWorkloads,
 } from '../../apps/storefront/src/lib/architecture/kubernetes-workloads';
 import { prepareCharts } from './support/charts';
 import { Cluster, createNamespace, startCluster } from './support/cluster';
-import { mustRun } from './support/tools';
+import { mustRun, runTool } from './support/tools';
 
 const RELEASE = 'shop';
 const SERVICE = 'product-service';
 const labels = { 'app.kubernetes.io/name': SERVICE, 'app.kubernetes.io/instance': RELEASE };
+const DATABASE = `${RELEASE}-postgres`;
+const CNPG = { group: 'postgresql.cnpg.io', version: 'v1', plural: 'clusters' };
 
 // /architecture's kubernetes source (apps/storefront) reading a real API server, with the
 // token of the ServiceAccount the storefront chart creates and its Role only. Pods run on
-// kwok's simulated nodes: Running and Ready without an image.
+// kwok's simulated nodes: Running and Ready without an image. The database is a CloudNativePG
+// Cluster (the real CRD) whose status the test writes as the operator would.
 describe('/architecture kubernetes source against a real API server', () => {
   let cluster: Cluster;
   let charts: string;
@@ -26,7 +30,7 @@ describe('/architecture kubernetes source against a real API server', () => {
   const read = () => readReleaseWorkloads(asStorefront, { namespace: ns, release: RELEASE });
 
   beforeAll(async () => {
-    cluster = await startCluster([]);
+    cluster = await startCluster(['cloudnativePg']);
     charts = await prepareCharts(cluster);
     ns = await createNamespace(cluster, 'arch');
     await mustRun(
@@ -162,11 +166,77 @@ describe('/architecture kubernetes source against a real API server', () => {
     ).toBe(true);
   });
 
+  it("shows the release's CloudNativePG database: phase, ready of desired instances, primary, restarts", async () => {
+    const custom = cluster.kc.makeApiClient(k8s.CustomObjectsApi);
+    const dbLabels = { 'app.kubernetes.io/instance': RELEASE, 'app.kubernetes.io/name': 'postgres' };
+    await custom.createNamespacedCustomObject({
+      ...CNPG,
+      namespace: ns,
+      body: {
+        apiVersion: 'postgresql.cnpg.io/v1',
+        kind: 'Cluster',
+        metadata: { name: DATABASE, labels: dbLabels },
+        spec: { instances: 3, storage: { size: '1Gi' } },
+      },
+    });
+    // Before the operator wrote a status.
+    expect(await readReleaseDatabase(asStorefront, { namespace: ns, release: RELEASE })).toEqual({
+      state: 'no status yet: 0/3 instances ready',
+      restarts: 0,
+    });
+    // Its instance pods, labelled as CloudNativePG labels them.
+    for (const i of [1, 2])
+      await cluster.core.createNamespacedPod({
+        namespace: ns,
+        body: {
+          metadata: { name: `${DATABASE}-${i}`, labels: { 'cnpg.io/cluster': DATABASE, ...dbLabels } },
+          spec: { containers: [{ name: 'postgres', image: 'ghcr.io/cloudnative-pg/postgresql:17' }] },
+        },
+      });
+    const current = (await custom.getNamespacedCustomObject({ ...CNPG, namespace: ns, name: DATABASE })) as {
+      status?: Record<string, unknown>;
+    };
+    await custom.replaceNamespacedCustomObjectStatus({
+      ...CNPG,
+      namespace: ns,
+      name: DATABASE,
+      body: {
+        ...current,
+        status: {
+          instances: 3,
+          readyInstances: 2,
+          phase: 'Waiting for the instances to become active',
+          currentPrimary: `${DATABASE}-1`,
+        },
+      },
+    });
+    expect(await readReleaseDatabase(asStorefront, { namespace: ns, release: RELEASE })).toEqual({
+      state: `Waiting for the instances to become active: 2/3 instances ready, primary ${DATABASE}-1`,
+      restarts: 0,
+    });
+    // The database's pods are not a service of the map.
+    expect((await read()).services.map((s) => s.name)).toEqual([SERVICE]);
+    // A release without a Cluster (an external database) has no database row.
+    expect(await readReleaseDatabase(asStorefront, { namespace: ns, release: 'other' })).toBeNull();
+  });
+
   it("reads with the storefront's token only: it may not change anything or read Secrets", async () => {
     const core = asStorefront.makeApiClient(k8s.CoreV1Api);
     const pod = (await read()).services[0].replicas[0].id;
     await expect(core.deleteNamespacedPod({ name: pod, namespace: ns })).rejects.toMatchObject({ code: 403 });
     await expect(core.listNamespacedSecret({ namespace: ns })).rejects.toMatchObject({ code: 403 });
+    const canI = async (verb: string, resource: string) =>
+      (
+        await runTool(cluster, 'kubectl', [
+          ...['auth', 'can-i', verb, resource, '-n', ns],
+          `--as=system:serviceaccount:${ns}:${RELEASE}-storefront`,
+        ])
+      ).stdout.trim();
+    expect(await canI('list', 'clusters.postgresql.cnpg.io')).toBe('yes');
+    expect(await canI('watch', 'clusters.postgresql.cnpg.io')).toBe('yes');
+    for (const verb of ['create', 'patch', 'delete'])
+      expect(await canI(verb, 'clusters.postgresql.cnpg.io')).toBe('no');
+    expect(await canI('list', 'backups.postgresql.cnpg.io')).toBe('no');
     // Another namespace is out of reach too: the Role is the release namespace's.
     await expect(
       readReleaseWorkloads(asStorefront, { namespace: 'default', release: RELEASE }),

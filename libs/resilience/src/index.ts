@@ -5,3 +5,5 @@ export type { HttpMethod, ServiceResponse } from './service-client';
 export { DependencyUnavailableError, isDependencyUnavailable } from './errors';
 export { dependencyErrorToProblem } from './problem';
 export { ResilienceModule, DependencyHealthDetails } from './resilience.module';
+// The storefront's /architecture decodes the circuit_breaker_state metric with it.
+export { BREAKER_STATE_VALUE, type BreakerStateName } from './metrics';

@@ -83,7 +83,8 @@ function serviceView(
     replicasDesired: hpa?.status?.desiredReplicas || d.spec?.replicas || 0,
     replicasReady: ready,
     replicas: mine.map((p) => replicaView(p, now)),
-    // Services' /health/details are not reachable from the storefront in a cluster (NetworkPolicy, mesh).
+    // Services' /health/details are not reachable from the storefront in a cluster (NetworkPolicy,
+    // mesh): the source fills breakers from Prometheus (kubernetes-breakers.ts).
     breakers: null,
   };
 }

@@ -8,9 +8,23 @@ const QUERIES = {
   p95Seconds: `histogram_quantile(0.95, sum by (service, le) (rate(http_server_request_duration_seconds_bucket[${WINDOW}])))`,
 } as const;
 
+export interface VectorSample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
 interface VectorResult {
   status: string;
-  data?: { resultType: string; result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+  data?: { resultType: string; result: VectorSample[] };
+}
+
+/** One instant query against Prometheus' HTTP API; throws when Prometheus does not answer. */
+export async function instantQuery(baseUrl: string, query: string): Promise<VectorSample[]> {
+  const url = `${baseUrl.replace(/\/+$/, '')}/api/v1/query?${new URLSearchParams({ query })}`;
+  // Next 15+ caches no fetch unless asked to, so no `cache` option is needed (nor typed outside Next).
+  const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return ((await res.json()) as VectorResult).data?.result ?? [];
 }
 
 /**
@@ -24,15 +38,13 @@ export async function prometheusMetrics(
   if (!baseUrl) return { metrics, note: 'Prometheus not configured (set PROMETHEUS_URL)' };
   try {
     const entries = await Promise.all(
-      Object.entries(QUERIES).map(async ([field, query]) => {
-        const url = `${baseUrl.replace(/\/+$/, '')}/api/v1/query?${new URLSearchParams({ query })}`;
-        const res = await fetch(url, { signal: AbortSignal.timeout(2_000), cache: 'no-store' });
-        if (!res.ok) throw new Error(`HTTP ${res.status}`);
-        return [field as keyof ServiceMetrics, (await res.json()) as VectorResult] as const;
-      }),
+      Object.entries(QUERIES).map(
+        async ([field, query]) =>
+          [field as keyof ServiceMetrics, await instantQuery(baseUrl, query)] as const,
+      ),
     );
-    for (const [field, body] of entries) {
-      for (const r of body.data?.result ?? []) {
+    for (const [field, result] of entries) {
+      for (const r of result) {
         const service = r.metric.service ?? r.metric.job;
         if (!service) continue;
         const value = Number(r.value[1]);
