@@ -38,7 +38,7 @@ lint: install ## ESLint (typed rules, module boundaries) and Prettier
 format: install ## Rewrite files with Prettier
 	npx prettier --write . --log-level warn
 
-test: install typecheck lint build test-alerts dashboards-check k8s-tools jaeger ## Run every test: unit, integration, end-to-end, failure, observability and control-plane tests
+test: install typecheck lint build test-alerts dashboards-check k8s-tools jaeger k6 ## Run every test: unit, integration, end-to-end, failure, observability and control-plane tests
 	@status=0; npx vitest run --reporter=default --reporter=json --outputFile.json=$(VITEST_RESULTS) || status=$$?; \
 	  node scripts/test-summary.mjs $(VITEST_RESULTS); exit $$status
 

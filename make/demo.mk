@@ -8,7 +8,7 @@ LOAD_SCRIPT ?= load/shop.js
 .PHONY: k6 load chaos-demo
 
 $(K6):
-	@bash apps/runner/scripts/install-k6.sh $(K6_VERSION) $(K6_DIR)
+	@bash apps/runner/scripts/install-k6.sh $(K6_VERSION) $(K6_DIR) >/dev/null
 
 k6: $(K6) ## Build the pinned k6 into the per-user tool cache (minutes, once)
 
@@ -26,7 +26,7 @@ chaos-demo: install build ## Failures under load with a verdict (CHAOS_DEMO_ARGS
 # Jaeger v2 built from its Go module into the per-user tool cache (minutes, once).
 JAEGER_VERSION ?= v1.75.0
 
-.PHONY: jaeger demo-tools load-spike
+.PHONY: jaeger demo-tools load-spike load-shoppers
 
 jaeger: ## Build Jaeger v2 (github.com/jaegertracing/jaeger/cmd/jaeger) into the tool cache (minutes, once)
 	@JAEGER_VERSION=$(JAEGER_VERSION) bash scripts/jaeger-build.sh >/dev/null
@@ -35,3 +35,6 @@ demo-tools: prometheus-tools jaeger ## Prometheus and Jaeger for make demo (inst
 
 load-spike: ## k6 spike against the running demo: the autoscaler scales out, then back in (LOAD_VUS, LOAD_DURATION)
 	@$(MAKE) --no-print-directory load LOAD_PROFILE=spike
+
+load-shoppers: ## k6: 1,000 concurrent shoppers with think time against the running demo (LOAD_VUS, LOAD_DURATION, LOAD_RAMP)
+	@$(MAKE) --no-print-directory load LOAD_PROFILE=shoppers

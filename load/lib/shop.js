@@ -1,11 +1,41 @@
 // Journeys through the shop's public API, shared by every k6 script here.
 // Plain JavaScript on purpose: k6 runs it as is, locally (`make load`) and in Kubernetes.
 import http from 'k6/http';
-import { check } from 'k6';
+import { check, sleep } from 'k6';
 import { Counter } from 'k6/metrics';
 
 export const ordersAccepted = new Counter('orders_accepted');
 export const ordersParked = new Counter('orders_parked');
+
+// Failed responses by kind: the summary has no per-status breakdown, and a shed request
+// (503/504, the shop's designed answer to overload) means something else than a 500.
+// Keys are the kinds load/lib/summary.js reports.
+export const FAILURE_COUNTERS = {
+  'shed 503/504': 'failed_shed',
+  500: 'failed_500',
+  502: 'failed_502',
+  'other 5xx': 'failed_5xx',
+  '4xx': 'failed_4xx',
+  'no response': 'failed_network',
+};
+const failed = Object.fromEntries(
+  Object.entries(FAILURE_COUNTERS).map(([kind, metric]) => [kind, new Counter(metric)]),
+);
+
+/** What `http.setResponseCallback` in shop.js treats as expected (a 409 is "in progress"). */
+const expected = (status) => (status >= 200 && status < 400) || status === 409;
+
+function failureKind(status) {
+  if (status === 0) return 'no response';
+  if (status === 503 || status === 504) return 'shed 503/504';
+  if (status === 500 || status === 502) return String(status);
+  return status >= 500 ? 'other 5xx' : '4xx';
+}
+
+function tally(res) {
+  if (!expected(res.status)) failed[failureKind(res.status)].add(1);
+  return res;
+}
 
 /** Always authorised, even under a random decline rate (payment-service's test cards). */
 export const TEST_CARD = { number: '4000000000000077', expMonth: 12, expYear: 2034, cvc: '123' };
@@ -24,18 +54,30 @@ export function uuid() {
 const pick = (items) => items[Math.floor(Math.random() * items.length)];
 
 function get(base, path, name) {
-  return http.get(`${base}${path}`, {
-    headers: { accept: 'application/json' },
-    tags: { name, idempotent: 'true' },
-  });
+  return tally(
+    http.get(`${base}${path}`, {
+      headers: { accept: 'application/json' },
+      tags: { name, idempotent: 'true' },
+    }),
+  );
 }
 
 function post(base, path, name, body, headers = {}, idempotent = false) {
-  return http.post(`${base}${path}`, body === undefined ? null : JSON.stringify(body), {
-    headers: { ...JSON_HEADERS, ...headers },
-    tags: { name, idempotent: String(idempotent) },
-  });
+  return tally(
+    http.post(`${base}${path}`, body === undefined ? null : JSON.stringify(body), {
+      headers: { ...JSON_HEADERS, ...headers },
+      tags: { name, idempotent: String(idempotent) },
+    }),
+  );
 }
+
+const orderId = (res) => {
+  try {
+    return res.json('order.id');
+  } catch {
+    return undefined;
+  }
+};
 
 /** Reads the catalog once (setup): real slugs, in-stock SKUs, words to search for. */
 export function loadCatalog(base) {
@@ -103,11 +145,13 @@ export function addToCart(base, catalog) {
 
 /**
  * Checkout with a test card and an Idempotency-Key; a 409 "in progress" or a 503 with
- * Retry-After is retried with the same key, as a well-made client does.
+ * Retry-After is retried with the same key after a short wait, as a well-made client does.
+ * `pause` runs between filling the cart and paying (a shopper's think time).
  */
-export function checkout(base, catalog) {
+export function checkout(base, catalog, pause = () => undefined) {
   const cart = addToCart(base, catalog);
   if (!cart) return;
+  pause();
   const headers = { 'idempotency-key': uuid(), 'x-cart-token': cart.token };
   const body = {
     cartId: cart.id,
@@ -123,10 +167,13 @@ export function checkout(base, catalog) {
   };
   let res;
   for (let attempt = 0; attempt < 5; attempt++) {
+    if (attempt > 0) sleep(Math.min(2, Number(res.headers['Retry-After']) || 0.2));
     res = post(base, '/checkout', 'POST /checkout', body, headers, true);
     if (res.status !== 409 && res.status !== 503) break;
   }
-  const ok = check(res, { 'order accepted': (r) => r.status === 201 || r.status === 202 });
+  const ok = check(res, {
+    'order accepted': (r) => (r.status === 201 || r.status === 202) && Boolean(orderId(r)),
+  });
   if (ok) {
     ordersAccepted.add(1);
     if (res.status === 202) ordersParked.add(1);

@@ -7,4 +7,5 @@ if ! curl -fsS -o /dev/null --max-time 3 "$base/products?limit=1"; then
   echo "load: nothing answers at $base (start the shop with \"make demo\" in another terminal, or set BASE_URL)" >&2
   exit 1
 fi
-exec "$k6" run --quiet -e BASE_URL="$base" "$script"
+# --no-usage-report: k6 would otherwise send usage statistics to Grafana at every run.
+exec "$k6" run --quiet --no-usage-report -e BASE_URL="$base" "$script"
