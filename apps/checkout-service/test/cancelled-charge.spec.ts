@@ -1,20 +1,21 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { RunningService } from '@ha-shop/service-kit';
-import { apiClient } from '@ha-shop/testkit';
+import { apiClient, waitFor } from '@ha-shop/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CARDS,
   checkout,
   checkoutBody,
   checkoutSql,
-  eventually,
   FAST_WORKER_ENV,
   guestCart,
   paymentSql,
   seedProduct,
   setPaymentFaults,
+  SETTLE,
   Shop,
   startShop,
+  workerlessReplica,
 } from './support';
 
 // Issue 14 item 4: a charge must not stand on a cancelled order, and an admin refund racing a
@@ -34,11 +35,7 @@ describe('charges and cancelled orders', () => {
 
   beforeAll(async () => {
     shop = await startShop({ checkoutEnv: WORKER_ENV });
-    foreign = await shop.replica({
-      PAYMENT_RETRY_WORKER_ENABLED: 'false',
-      PAYMENT_RETRY_DEADLINE_MS: '1500',
-      PAYMENT_DATA_KEY: randomBytes(32).toString('base64'),
-    });
+    foreign = await workerlessReplica(shop, { foreignKey: true });
   });
   afterAll(() => shop?.close());
 
@@ -82,28 +79,30 @@ describe('charges and cancelled orders', () => {
     // ...and it stays unreachable past the deadline and the grace: the order is cancelled without knowing.
     await setPaymentFaults(shop, { outageRate: 1 });
     try {
-      await eventually(
-        async () => ((await orderRow(orderId)).status === 'CANCELLED' ? true : undefined),
-        60_000,
-      );
+      await waitFor(async () => ((await orderRow(orderId)).status === 'CANCELLED' ? true : undefined), {
+        ...SETTLE,
+        timeoutMs: 60_000,
+      });
       expect((await paymentOf(orderId)).refunded).toBe(0);
     } finally {
       await setPaymentFaults(shop, { outageRate: 0 });
     }
 
-    const refunded = await eventually(
+    const refunded = await waitFor(
       async () => {
         const p = await paymentOf(orderId);
         return p.refunded === PRICE && !(await orderRow(orderId)).reconcile ? p : undefined;
       },
-      30_000,
-      'the charge refunded by the sweep',
+      { ...SETTLE, timeoutMs: 30_000, what: 'the charge refunded by the sweep' },
     );
     expect(refunded.refunds).toBe(1);
 
     // Asked again (another replica's sweep, a restart): the refund key makes it a replay, not a second refund.
     await checkoutSql(shop, 'UPDATE orders SET payment_reconcile_at = now() WHERE id = $1', [orderId]);
-    await eventually(async () => ((await orderRow(orderId)).reconcile ? undefined : true), 30_000);
+    await waitFor(async () => ((await orderRow(orderId)).reconcile ? undefined : true), {
+      ...SETTLE,
+      timeoutMs: 30_000,
+    });
     expect(await paymentOf(orderId)).toMatchObject({ refunded: PRICE, refunds: 1 });
     expect((await orderRow(orderId)).status).toBe('CANCELLED');
   }, 120_000);
@@ -120,12 +119,12 @@ describe('charges and cancelled orders', () => {
     await setPaymentFaults(shop, { latencyMs: 1500 });
     try {
       const refund = shop.checkout.api.post(`/admin/orders/${orderId}/refund`, undefined, admin);
-      await eventually(async () => {
+      await waitFor(async () => {
         const rows = await paymentSql(shop, 'SELECT 1 FROM idempotency_key WHERE key = $1', [
           `checkout:refund:${orderId}`,
         ]);
         return rows.length > 0 ? true : undefined;
-      });
+      }, SETTLE);
       const fulfil = await shop.checkout.api.post(`/admin/orders/${orderId}/fulfil`, undefined, admin);
       expect(fulfil.status).toBe(409);
       const done = await refund;

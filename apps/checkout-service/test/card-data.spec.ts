@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from '@ha-shop/testkit';
+import { sql, waitFor } from '@ha-shop/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CardVault } from '../src/checkout/card-vault';
 import {
@@ -7,11 +7,11 @@ import {
   checkout,
   checkoutBody,
   checkoutSql,
-  eventually,
   FAST_WORKER_ENV,
   guestCart,
   seedProduct,
   setPaymentFaults,
+  SETTLE,
   Shop,
   startShop,
 } from './support';
@@ -53,7 +53,7 @@ describe('card data at rest', () => {
     await setPaymentFaults(shop, { latencyMs: 1500 });
     const cart = await guestCart(shop, [{ sku, quantity: 1 }]);
     const answer = checkout(shop, cart, randomUUID());
-    const orderId = await eventually(
+    const orderId = await waitFor(
       async () => {
         const [row] = await checkoutSql<{ id: string }>(
           shop,
@@ -62,8 +62,7 @@ describe('card data at rest', () => {
         );
         return row?.id;
       },
-      10_000,
-      'the order in PENDING_PAYMENT',
+      { ...SETTLE, timeoutMs: 10_000, what: 'the order in PENDING_PAYMENT' },
     );
     const [inFlight] = await checkoutSql<{ card: boolean }>(
       shop,
@@ -105,15 +104,14 @@ describe('card data at rest', () => {
     });
 
     await setPaymentFaults(shop, { outageRate: 0 });
-    await eventually(
+    await waitFor(
       async () => {
         const res = await shop.checkout.api.get(`/orders/${orderId}`, {
           headers: { 'x-cart-token': cart.token! },
         });
         return res.body.status === 'PAID' ? res : undefined;
       },
-      30_000,
-      'the parked order paid by the worker',
+      { ...SETTLE, timeoutMs: 30_000, what: 'the parked order paid by the worker' },
     );
     expect(
       await checkoutSql(shop, 'SELECT order_id FROM pending_payment WHERE order_id = $1', [orderId]),

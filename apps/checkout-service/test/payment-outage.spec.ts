@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient } from '@ha-shop/testkit';
+import { apiClient, waitFor } from '@ha-shop/testkit';
 import {
   checkout,
   checkoutBody,
   checkoutSql,
-  eventually,
   FAST_WORKER_ENV,
   guestCart,
   paymentSql,
   productSql,
   seedProduct,
   setPaymentFaults,
+  SETTLE,
   Shop,
   startShop,
   stockOf,
@@ -82,21 +82,21 @@ describe('payment-service outage', () => {
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
 
     // Let the workers fail against the outage, then recover.
-    await eventually(async () => {
+    await waitFor(async () => {
       const [row] = await checkoutSql<{ n: number }>(
         shop,
         'SELECT min(attempts)::int AS n FROM pending_payment',
       );
       return row.n >= 1 ? true : undefined;
-    });
+    }, SETTLE);
     await setPaymentFaults(shop, { outageRate: 0 });
 
     const guest = apiClient(shop.checkout.svc.url);
     for (const [i, id] of orderIds.entries()) {
-      const order = await eventually(async () => {
+      const order = await waitFor(async () => {
         const res = await guest.get(`/orders/${id}`, { headers: { 'x-cart-token': carts[i].token! } });
         return res.body.status === 'PAID' ? res.body : undefined;
-      });
+      }, SETTLE);
       expect(order.paymentId).toEqual(expect.any(String));
     }
 
@@ -107,10 +107,10 @@ describe('payment-service outage', () => {
     );
     expect(payments).toHaveLength(5);
     expect(payments.every((p) => p.n === 1 && orderIds.includes(p.order_id))).toBe(true);
-    await eventually(async () => {
+    await waitFor(async () => {
       const stock = await stockOf(shop, sku);
       return stock.sold === 5 ? stock : undefined;
-    });
+    }, SETTLE);
     expect(await stockOf(shop, sku)).toEqual({ available: 5, reserved: 0, sold: 5 });
     expect(await checkoutSql(shop, 'SELECT 1 FROM pending_payment')).toHaveLength(0);
     const paidEvents = await checkoutSql(
@@ -134,16 +134,16 @@ describe('payment-service outage', () => {
       expect(await stockOf(shop, sku)).toEqual({ available: 1, reserved: 2, sold: 0 });
 
       orderId = res.body.order.id as string;
-      const [cancelled] = await eventually(async () => {
+      const [cancelled] = await waitFor(async () => {
         const rows = await checkoutSql<{ status: string; cancel_reason: string }>(
           shop,
           'SELECT status, cancel_reason FROM orders WHERE id = $1',
           [orderId],
         );
         return rows[0].status === 'CANCELLED' ? rows : undefined;
-      });
+      }, SETTLE);
       expect(cancelled.cancel_reason).toBe('payment-deadline');
-      await eventually(async () => ((await stockOf(shop, sku)).reserved === 0 ? true : undefined));
+      await waitFor(async () => ((await stockOf(shop, sku)).reserved === 0 ? true : undefined), SETTLE);
       expect(await stockOf(shop, sku)).toEqual({ available: 3, reserved: 0, sold: 0 });
       expect(
         await checkoutSql(shop, 'SELECT 1 FROM pending_payment WHERE order_id = $1', [orderId]),

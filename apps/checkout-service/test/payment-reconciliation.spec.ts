@@ -1,22 +1,23 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient } from '@ha-shop/testkit';
+import { apiClient, waitFor } from '@ha-shop/testkit';
 import type { RunningService } from '@ha-shop/service-kit';
 import { RECONCILE_FAILED } from '../src/orders/pending-payment.repository';
 import {
-  Cart,
   CARDS,
+  Cart,
   checkoutBody,
   checkoutSql,
-  eventually,
   FAST_WORKER_ENV,
   guestCart,
   paymentSql,
   seedProduct,
   setPaymentFaults,
+  SETTLE,
   Shop,
   startShop,
   stockOf,
+  workerlessReplica,
 } from './support';
 
 // A fast worker; a parked row is leased for CHECKOUT_DEADLINE_MS + 5 s, and the reconciliation
@@ -36,12 +37,8 @@ describe('reconciling parked payments with payment-service', () => {
 
   beforeAll(async () => {
     shop = await startShop({ checkoutEnv: WORKER_ENV });
-    front = await shop.replica({ PAYMENT_RETRY_WORKER_ENABLED: 'false', PAYMENT_RETRY_DEADLINE_MS: '1500' });
-    foreign = await shop.replica({
-      PAYMENT_RETRY_WORKER_ENABLED: 'false',
-      PAYMENT_RETRY_DEADLINE_MS: '1500',
-      PAYMENT_DATA_KEY: randomBytes(32).toString('base64'),
-    });
+    front = await workerlessReplica(shop);
+    foreign = await workerlessReplica(shop, { foreignKey: true });
   });
   afterAll(() => shop?.close());
 
@@ -83,10 +80,13 @@ describe('reconciling parked payments with payment-service', () => {
     )[0];
 
   const settled = (orderId: string) =>
-    eventually(async () => {
-      const row = await statusOf(orderId);
-      return row.status === 'PENDING_PAYMENT' ? undefined : row;
-    }, 60_000);
+    waitFor(
+      async () => {
+        const row = await statusOf(orderId);
+        return row.status === 'PENDING_PAYMENT' ? undefined : row;
+      },
+      { ...SETTLE, timeoutMs: 60_000 },
+    );
 
   it('completes an order at its deadline when payment-service already holds its charge', async () => {
     const [sku] = await seedProduct(shop, [{ price: 2000, stock: 3 }]);
@@ -95,7 +95,7 @@ describe('reconciling parked payments with payment-service', () => {
     const paymentId = await lostCharge(orderId);
 
     expect(await settled(orderId)).toEqual({ status: 'PAID', payment_id: paymentId });
-    await eventually(async () => ((await stockOf(shop, sku)).sold === 1 ? true : undefined));
+    await waitFor(async () => ((await stockOf(shop, sku)).sold === 1 ? true : undefined), SETTLE);
     expect(await stockOf(shop, sku)).toEqual({ available: 2, reserved: 0, sold: 1 });
     expect(await paymentSql(shop, 'SELECT 1 FROM payment WHERE order_id = $1', [orderId])).toHaveLength(1);
   });
@@ -107,14 +107,14 @@ describe('reconciling parked payments with payment-service', () => {
     try {
       // The worker has tried to ask payment-service after the deadline (the card is unreadable
       // there, so the order is only claimed once its deadline has passed).
-      await eventually(async () => {
+      await waitFor(async () => {
         const [row] = await checkoutSql<{ last_error: string | null }>(
           shop,
           'SELECT last_error FROM pending_payment WHERE order_id = $1',
           [orderId],
         );
         return !row || row.last_error === RECONCILE_FAILED ? true : undefined;
-      });
+      }, SETTLE);
       expect((await statusOf(orderId)).status).toBe('PENDING_PAYMENT');
       expect(await stockOf(shop, sku)).toEqual({ available: 2, reserved: 1, sold: 0 });
     } finally {
@@ -131,7 +131,7 @@ describe('reconciling parked payments with payment-service', () => {
     await setPaymentFaults(shop, { outageRate: 1 });
     try {
       expect((await settled(orderId)).status).toBe('CANCELLED');
-      await eventually(async () => ((await stockOf(shop, sku)).reserved === 0 ? true : undefined));
+      await waitFor(async () => ((await stockOf(shop, sku)).reserved === 0 ? true : undefined), SETTLE);
       expect(await stockOf(shop, sku)).toEqual({ available: 3, reserved: 0, sold: 0 });
     } finally {
       await setPaymentFaults(shop, { outageRate: 0 });
@@ -145,7 +145,7 @@ describe('reconciling parked payments with payment-service', () => {
     const paymentId = await lostCharge(orderId, '5555555555554444');
 
     expect(await settled(orderId)).toEqual({ status: 'PAID', payment_id: paymentId });
-    await eventually(async () => ((await stockOf(shop, sku)).sold === 1 ? true : undefined));
+    await waitFor(async () => ((await stockOf(shop, sku)).sold === 1 ? true : undefined), SETTLE);
     expect(await paymentSql(shop, 'SELECT 1 FROM payment WHERE order_id = $1', [orderId])).toHaveLength(1);
   });
 });

@@ -1,3 +1,4 @@
+// Over 250 lines: the one harness of every checkout suite (boot, neighbour proxy, fixtures, SQL).
 // Boots the real neighbours (product-service, payment-service) and checkout-service in-process,
 // each on its own fresh database, with one token issuer for all three.
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -9,6 +10,7 @@ import {
   ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { TEST_CARDS } from '@ha-shop/service-kit';
 import type { RunningService } from '@ha-shop/service-kit';
 import {
   apiClient,
@@ -18,17 +20,16 @@ import {
   createTestDatabase,
   sql,
   testEnv,
+  TEST_ADDRESS,
+  testCard,
   TestIssuer,
-  waitFor,
 } from '@ha-shop/testkit';
 import { AppModule as PaymentApp } from '../../payment-service/src/app.module';
 import { AppModule as ProductApp } from '../../product-service/src/app.module';
 import { AppModule as CheckoutApp } from '../src/app.module';
 
-export const CARDS = {
-  ok: '4242424242424242',
-  declined: '4000000000000002',
-} as const;
+/** payment-service's test cards this suite pays with. */
+export const CARDS = { ok: TEST_CARDS.visa, declined: TEST_CARDS.declined } as const;
 
 /** A retry worker that polls every 100 ms with short backoffs, and a payment breaker that half-opens after 0.5 s. */
 export const FAST_WORKER_ENV = {
@@ -37,6 +38,20 @@ export const FAST_WORKER_ENV = {
   PAYMENT_RETRY_MAX_BACKOFF_MS: '600',
   RESILIENCE_CHECKOUT_TO_PAYMENT_BREAKER_HALF_OPEN_AFTER_MS: '500',
 };
+
+/**
+ * Another checkout replica that takes checkouts but runs no retry worker, with a 1.5 s payment
+ * deadline: the main replica's worker settles its orders. With `foreignKey` it seals cards with
+ * a key the main replica does not have, so past the deadline that worker may only ask
+ * payment-service, never charge.
+ */
+export function workerlessReplica(shop: Shop, { foreignKey = false } = {}): Promise<RunningService> {
+  return shop.replica({
+    PAYMENT_RETRY_WORKER_ENABLED: 'false',
+    PAYMENT_RETRY_DEADLINE_MS: '1500',
+    ...(foreignKey ? { PAYMENT_DATA_KEY: randomBytes(32).toString('base64') } : {}),
+  });
+}
 
 /** checkout-service alone on a fresh database (no neighbours): for tests of its own SQL. */
 export interface LoneCheckout {
@@ -334,19 +349,11 @@ export async function addItem(shop: Shop, cart: Cart, sku: string, quantity: num
   return res;
 }
 
-export const ADDRESS = {
-  name: 'Ada Lovelace',
-  line1: '1 Analytical Way',
-  city: 'London',
-  postalCode: 'N1 9GU',
-  country: 'GB',
-};
-
 export function checkoutBody(cart: Cart, card: string = CARDS.ok, extra: Record<string, unknown> = {}) {
   return {
     cartId: cart.id,
-    shippingAddress: ADDRESS,
-    payment: { card: { number: card, expMonth: 12, expYear: new Date().getUTCFullYear() + 2, cvc: '123' } },
+    shippingAddress: TEST_ADDRESS,
+    payment: { card: testCard(card) },
     ...(cart.userToken ? {} : { email: 'guest@example.test' }),
     ...extra,
   };
@@ -385,11 +392,8 @@ export function paymentSql<T = Record<string, unknown>>(shop: Shop, text: string
   return sql<T>(shop.payment.db, text, params);
 }
 
-/** Polls until `check` returns a value; an error thrown by `check` fails at once. */
-export function eventually<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-  what = 'condition',
-): Promise<T> {
-  return waitFor(check, { timeoutMs, what, failFast: true });
-}
+/**
+ * `waitFor` options for what a retry worker or sweep settles: up to 20 s, and an error thrown by
+ * the check (a failed request) fails at once rather than counting as "not yet".
+ */
+export const SETTLE = { timeoutMs: 20_000, failFast: true } as const;

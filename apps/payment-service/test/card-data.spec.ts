@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setLogDestination } from '@ha-shop/service-kit';
+import { setLogDestination, TEST_CARDS } from '@ha-shop/service-kit';
 import { sql } from '@ha-shop/testkit';
-import { TEST_CARDS } from '../src/payments/test-cards';
 import { paymentBody, PaymentService, startPaymentService } from './support';
 
 // Numbers that appear nowhere else in a run, so any trace of them is a leak.

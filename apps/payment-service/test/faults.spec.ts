@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem, testEnv } from '@ha-shop/testkit';
-import { EnvValidationError } from '@ha-shop/service-kit';
+import { EnvValidationError, TEST_CARDS } from '@ha-shop/service-kit';
 import { AppModule } from '../src/app.module';
-import { TEST_CARDS } from '../src/payments/test-cards';
 import { countRows, paymentBody, PaymentService, startPaymentService } from './support';
 
 const SECRET: string = randomUUID();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem, sql } from '@ha-shop/testkit';
-import { TEST_CARDS } from '../src/payments/test-cards';
+import { TEST_CARDS } from '@ha-shop/service-kit';
 import { countRows, NEXT_YEAR, paymentBody, PaymentService, startPaymentService } from './support';
 
 describe('payments', () => {

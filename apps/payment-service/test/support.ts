@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { RunningService } from '@ha-shop/service-kit';
+import { RunningService, TEST_CARDS } from '@ha-shop/service-kit';
 import {
   apiClient,
   ApiResponse,
@@ -10,7 +10,6 @@ import {
   TestIssuer,
 } from '@ha-shop/testkit';
 import { AppModule } from '../src/app.module';
-import { TEST_CARDS } from '../src/payments/test-cards';
 
 export interface PaymentService {
   svc: RunningService;

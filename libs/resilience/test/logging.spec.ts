@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ServiceClient } from '../src';
 import { LogThrottle } from '../src/log-throttle';
 import {
   BREAKER_NEVER,
+  perTest,
   TestServer,
   capturedLogger,
   envFor,
@@ -13,23 +14,17 @@ import {
 } from './support/test-server';
 
 describe('logging of retries, timeouts and bulkhead rejections', () => {
-  let server: TestServer | undefined;
-  let ctx: ReturnType<typeof testRegistry> | undefined;
-
-  afterEach(async () => {
-    await ctx?.registry.close();
-    await server?.close();
-  });
+  const t = perTest();
 
   it('logs each retry at info with its attempt and cause', async () => {
     const dep = 'test→log-retry';
-    server = await TestServer.start((_req, res) => json(res, 503, { title: 'down' }));
+    t.server = await TestServer.start((_req, res) => json(res, 503, { title: 'down' }));
     const log = capturedLogger();
-    ctx = testRegistry(envFor(dep, { ...BREAKER_NEVER, retries: 2, retryBaseMs: 1, retryMaxMs: 5 }), {
+    t.ctx = testRegistry(envFor(dep, { ...BREAKER_NEVER, retries: 2, retryBaseMs: 1, retryMaxMs: 5 }), {
       logger: log.logger,
       logIntervalMs: 0,
     });
-    const client = new ServiceClient({ dependency: dep, baseUrl: server.url, registry: ctx.registry });
+    const client = new ServiceClient({ dependency: dep, baseUrl: t.server.url, registry: t.ctx.registry });
     await expect(client.request({ method: 'GET', path: '/x' })).rejects.toMatchObject({ reason: 'failed' });
 
     const retries = log.of('retry');
@@ -46,13 +41,13 @@ describe('logging of retries, timeouts and bulkhead rejections', () => {
 
   it('logs an attempt timeout at warn', async () => {
     const dep = 'test→log-timeout';
-    server = await TestServer.start(() => server!.hold());
+    t.server = await TestServer.start(() => t.server!.hold());
     const log = capturedLogger();
-    ctx = testRegistry(envFor(dep, { ...BREAKER_NEVER, timeoutMs: 50, retries: 0 }), {
+    t.ctx = testRegistry(envFor(dep, { ...BREAKER_NEVER, timeoutMs: 50, retries: 0 }), {
       logger: log.logger,
       logIntervalMs: 0,
     });
-    const client = new ServiceClient({ dependency: dep, baseUrl: server.url, registry: ctx.registry });
+    const client = new ServiceClient({ dependency: dep, baseUrl: t.server.url, registry: t.ctx.registry });
     await expect(client.request({ method: 'GET', path: '/slow' })).rejects.toMatchObject({
       reason: 'timeout',
     });
@@ -67,22 +62,22 @@ describe('logging of retries, timeouts and bulkhead rejections', () => {
 
   it('logs a full bulkhead at warn', async () => {
     const dep = 'test→log-bulkhead';
-    server = await TestServer.start(async (_req, res) => {
-      await server!.hold();
+    t.server = await TestServer.start(async (_req, res) => {
+      await t.server!.hold();
       json(res, 200, {});
     });
     const log = capturedLogger();
-    ctx = testRegistry(
+    t.ctx = testRegistry(
       envFor(dep, { ...BREAKER_NEVER, bulkheadLimit: 1, bulkheadQueue: 0, retries: 0, timeoutMs: 5_000 }),
       { logger: log.logger, logIntervalMs: 0 },
     );
-    const client = new ServiceClient({ dependency: dep, baseUrl: server.url, registry: ctx.registry });
+    const client = new ServiceClient({ dependency: dep, baseUrl: t.server.url, registry: t.ctx.registry });
     const held = client.request({ method: 'GET', path: '/held' });
-    await waitFor(() => server!.inFlight === 1);
+    await waitFor(() => t.server!.inFlight === 1);
     await expect(client.request({ method: 'GET', path: '/more' })).rejects.toMatchObject({
       reason: 'bulkhead-full',
     });
-    server.release();
+    t.server.release();
     expect((await held).status).toBe(200);
     expect(log.of('bulkhead-full')).toEqual([
       expect.objectContaining({
@@ -94,18 +89,18 @@ describe('logging of retries, timeouts and bulkhead rejections', () => {
 
   it('rate-limits the lines while every event is still counted', async () => {
     const dep = 'test→log-flood';
-    server = await TestServer.start((_req, res) => json(res, 503, { title: 'down' }));
+    t.server = await TestServer.start((_req, res) => json(res, 503, { title: 'down' }));
     const log = capturedLogger();
     // An interval far longer than the test: every line after the first is held back.
-    ctx = testRegistry(
+    t.ctx = testRegistry(
       envFor(dep, { ...BREAKER_NEVER, retries: 2, retryBaseMs: 1, retryMaxMs: 2, retryBudgetBurst: 100 }),
       { logger: log.logger, logIntervalMs: 60_000 },
     );
-    const client = new ServiceClient({ dependency: dep, baseUrl: server.url, registry: ctx.registry });
+    const client = new ServiceClient({ dependency: dep, baseUrl: t.server.url, registry: t.ctx.registry });
     for (let i = 0; i < 5; i++) {
       await expect(client.request({ method: 'GET', path: '/x' })).rejects.toMatchObject({ reason: 'failed' });
     }
-    expect(await metricValue(ctx.promRegistry, 'resilience_retries_total', { dependency: dep })).toBe(10);
+    expect(await metricValue(t.ctx.promRegistry, 'resilience_retries_total', { dependency: dep })).toBe(10);
     expect(log.of('retry')).toHaveLength(1);
   });
 });

@@ -19,3 +19,4 @@ export type { Sample } from './metrics-exposition';
 export { sampleOrderEvent, sampleViewEvent } from './sample-events';
 export type { SampleOrderOptions } from './sample-events';
 export { CHROMIUM_PATH, launchChromium } from './chromium';
+export { TEST_ADDRESS, testCard } from './shop-fixtures';

@@ -1,6 +1,6 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { baseDashboard, promAnnotation, QueryCatalogue } from './panels';
-import { errorRatio, latencyQuantile, REQ } from './promql';
+import { errorRatio, latencyQuantile, REQ, EVERY_BREAKER } from './promql';
 
 export const CHAOS_UID = 'ha-shop-chaos';
 
@@ -75,14 +75,7 @@ export function chaos() {
       { min: 0 },
     ),
   );
-  d.withPanel(
-    c.breakerTimeline('Circuit breakers', [
-      {
-        expr: 'max by (service, dependency) (circuit_breaker_state)',
-        legend: '{{service}} → {{dependency}}',
-      },
-    ]),
-  );
+  d.withPanel(c.breakerTimeline('Circuit breakers', [EVERY_BREAKER]));
   d.withPanel(
     c.timeseries(
       'Outbound failures',

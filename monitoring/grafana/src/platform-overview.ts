@@ -1,6 +1,6 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { baseDashboard, QueryCatalogue, promAnnotation } from './panels';
-import { errorRatio, latencyQuantile, requestRate, REQ } from './promql';
+import { errorRatio, latencyQuantile, requestRate, REQ, EVERY_BREAKER } from './promql';
 
 export const PLATFORM_UID = 'ha-shop-platform';
 
@@ -99,14 +99,7 @@ export function platformOverview() {
   );
 
   d.withRow(new dashboard.RowBuilder('Dependencies'));
-  d.withPanel(
-    c.breakerTimeline('Circuit breakers', [
-      {
-        expr: 'max by (service, dependency) (circuit_breaker_state)',
-        legend: '{{service}} → {{dependency}}',
-      },
-    ]),
-  );
+  d.withPanel(c.breakerTimeline('Circuit breakers', [EVERY_BREAKER]));
   d.withPanel(
     c.timeseries(
       'Outbound calls by outcome',

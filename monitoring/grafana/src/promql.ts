@@ -33,3 +33,9 @@ export function slowRatio(by: string, filter = '', window = '$__rate_interval'):
 
 export const AVAILABILITY_SLO = 0.999;
 export const LATENCY_SLO = 0.99;
+
+/** Every breaker's state, one series per service and dependency (the platform and chaos boards). */
+export const EVERY_BREAKER = {
+  expr: 'max by (service, dependency) (circuit_breaker_state)',
+  legend: '{{service}} → {{dependency}}',
+};

@@ -1,6 +1,5 @@
-import { Transform } from 'class-transformer';
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
-import { BaseEnv, envInt as toInt } from '@ha-shop/service-kit';
+import { IsString, Matches } from 'class-validator';
+import { BaseEnv, EnvInt } from '@ha-shop/service-kit';
 
 export class AnalyticsEnv extends BaseEnv {
   /**
@@ -14,15 +13,10 @@ export class AnalyticsEnv extends BaseEnv {
   })
   FEED_SOURCES = '';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(50)
+  @EnvInt(50)
   FEED_POLL_INTERVAL_MS = 1000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @EnvInt(1, 1000)
   FEED_BATCH_SIZE = 200;
 }
 

@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '@ha-shop/auth';
 import { IsIn, IsOptional } from 'class-validator';
 import { FeedPuller, FeedStatus } from '../feeds/feed-puller.service';
-import { KPI_WINDOWS, KpiService, Kpis, KpiWindow } from './kpi.service';
+import { KPI_WINDOWS, Kpis, KpiWindow } from '@ha-shop/service-kit';
+import { KpiService } from './kpi.service';
 
 export class KpiQueryDto {
   @ApiPropertyOptional({ enum: Object.keys(KPI_WINDOWS), default: '1h' })

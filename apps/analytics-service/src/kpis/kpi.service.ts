@@ -1,32 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-
-export const KPI_WINDOWS = { '5m': 5, '15m': 15, '1h': 60, '24h': 1440, '7d': 10080 } as const;
-export type KpiWindow = keyof typeof KPI_WINDOWS;
-
-export interface MoneyFigure {
-  currency: string;
-  amountMinor: number;
-}
-
-export interface Kpis {
-  window: KpiWindow;
-  from: string;
-  to: string;
-  ordersPerMinute: number;
-  orders: { placed: number; paid: number; paymentFailed: number; cancelled: number; refunded: number };
-  revenue: MoneyFigure[];
-  averageOrderValue: MoneyFigure[];
-  paymentSuccessRate: number | null;
-  funnel: {
-    productViews: number;
-    cartAdds: number;
-    checkoutsStarted: number;
-    paid: number;
-    conversionRate: number | null;
-  };
-  activeUsers: number;
-}
+import { KPI_WINDOWS, Kpis, KpiWindow } from '@ha-shop/service-kit';
 
 const ratio = (num: number, den: number): number | null =>
   den > 0 ? Math.round((num / den) * 10_000) / 10_000 : null;

@@ -13,8 +13,8 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, Principal } from '@ha-shop/auth';
+import { skuParam } from '@ha-shop/service-kit';
 import type { FastifyReply } from 'fastify';
-import { SkuParamPipe } from '../common/patterns';
 import { CART_TOKEN_HEADER, CartCaller, readCartToken } from './cart-access';
 import { CartService } from './cart.service';
 import { CartView } from './cart.view';
@@ -84,7 +84,7 @@ export class CartController {
   @ApiOkResponse({ type: CartView })
   setQuantity(
     @Param('id', uuid) id: string,
-    @Param('sku', SkuParamPipe) sku: string,
+    @Param('sku', skuParam()) sku: string,
     @Body() dto: SetQuantityDto,
     @CurrentUser() principal?: Principal,
     @Headers() headers?: HeaderMap,
@@ -96,7 +96,7 @@ export class CartController {
   @ApiOkResponse({ type: CartView })
   remove(
     @Param('id', uuid) id: string,
-    @Param('sku', SkuParamPipe) sku: string,
+    @Param('sku', skuParam()) sku: string,
     @CurrentUser() principal?: Principal,
     @Headers() headers?: HeaderMap,
   ): Promise<CartView> {

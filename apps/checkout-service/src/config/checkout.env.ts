@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsUrl, Matches, Max, Min, ValidateBy } from 'class-validator';
-import { BaseEnv, envBool, envInt as toInt, RequiredInProduction } from '@ha-shop/service-kit';
+import { IsBoolean, IsUrl, Matches, ValidateBy } from 'class-validator';
+import { BaseEnv, envBool, EnvInt, RequiredInProduction } from '@ha-shop/service-kit';
 
 /** product-service refuses reservations with a longer TTL (POST /internal/inventory/reservations). */
 export const RESERVATION_TTL_CAP_SECONDS = 86_400;
@@ -67,17 +67,11 @@ export class CheckoutEnv extends BaseEnv {
   PAYMENT_DATA_KEY?: string;
 
   /** Whole-checkout budget: past it the request answers (503 or 202), never hangs. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(500)
-  @Max(60_000)
+  @EnvInt(500, 60_000)
   CHECKOUT_DEADLINE_MS = 8000;
 
   /** Budget for refreshing prices on a cart read; past it the stored snapshot is served as stale. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(30_000)
+  @EnvInt(100, 30_000)
   CART_PRICE_DEADLINE_MS = 2000;
 
   @Transform(envBool(true))
@@ -85,65 +79,38 @@ export class CheckoutEnv extends BaseEnv {
   PAYMENT_RETRY_WORKER_ENABLED = true;
 
   /** How often each replica looks for parked payments and unsettled reservations. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(20)
-  @Max(3_600_000)
+  @EnvInt(20, 3_600_000)
   PAYMENT_RETRY_INTERVAL_MS = 2000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(10)
-  @Max(3_600_000)
+  @EnvInt(10, 3_600_000)
   PAYMENT_RETRY_BASE_MS = 2000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(10)
-  @Max(3_600_000)
+  @EnvInt(10, 3_600_000)
   PAYMENT_RETRY_MAX_BACKOFF_MS = 60_000;
 
   /** A parked order still unpaid after this long is cancelled and its stock released. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(86_400_000)
+  @EnvInt(100, 86_400_000)
   PAYMENT_RETRY_DEADLINE_MS = 600_000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @EnvInt(1, 1000)
   PAYMENT_RETRY_BATCH_SIZE = 20;
 
   /**
    * Reservations outlive the payment retry deadline by this much, so stock is never swept from a
    * parked order. Half of it is the reconciliation grace (see reconcileGraceSeconds).
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(86_400)
+  @EnvInt(0, 86_400)
   @FitsReservationTtlCap()
   RESERVATION_TTL_MARGIN_SECONDS = 600;
 
   /** How long a concurrent replay of an Idempotency-Key waits for the first request before answering 409. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(30_000)
+  @EnvInt(0, 30_000)
   IDEMPOTENCY_WAIT_MS = 3000;
 
-  /** Completed idempotency records are kept this long (a client retrying later than that starts anew). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(24 * 365)
+  /** Idempotency records count this long after their first claim (a client retrying later than that starts anew). */
+  @EnvInt(1, 24 * 365)
   IDEMPOTENCY_RETENTION_HOURS = 24;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @EnvInt(1, 200)
   DB_POOL_SIZE = 20;
 }

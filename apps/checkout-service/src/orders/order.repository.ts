@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { OrderStatus } from './order.state-machine';
+import { backoffInterval } from './backoff-interval';
 import { NewOrder, OrderRow, ReservationStatus } from './order.row';
 
 // bigint money columns as float8: exact up to 2^53 minor units, and a JS number rather than a string.
@@ -211,7 +212,7 @@ export class OrderRepository {
     await this.ds.query('UPDATE orders SET payment_reconcile_at = NULL WHERE id = $1', [id]);
   }
 
-  /** The next check for a standing charge, after exponential backoff on `attempts`, with jitter, capped. */
+  /** The next check for a standing charge, after the backoff on `attempts`. */
   async rescheduleChargeReconcile(
     id: string,
     attempts: number,
@@ -219,8 +220,7 @@ export class OrderRepository {
     maxMs: number,
   ): Promise<void> {
     await this.ds.query(
-      `UPDATE orders SET payment_reconcile_at = now() + make_interval(secs =>
-              least($3::float8, $2::float8 * power(2, least($4::int, 30))) * (0.5 + random() / 2) / 1000)
+      `UPDATE orders SET payment_reconcile_at = now() + ${backoffInterval('$4::int', '$2', '$3')}
         WHERE id = $1`,
       [id, baseMs, maxMs, attempts],
     );

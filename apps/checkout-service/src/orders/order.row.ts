@@ -1,3 +1,4 @@
+import type { ShippingAddress } from '@ha-shop/service-kit';
 import { OrderStatus } from './order.state-machine';
 
 // The shape of a stored order, for everyone who reads one; its SQL lives in OrderRepository alone.
@@ -10,16 +11,7 @@ export interface OrderLine {
   lineTotal: number;
 }
 
-export interface ShippingAddress {
-  name: string;
-  line1: string;
-  line2?: string;
-  city: string;
-  postalCode: string;
-  region?: string;
-  country: string;
-  phone?: string;
-}
+export type { ShippingAddress };
 
 export type ReservationStatus = 'reserved' | 'committed' | 'released';
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { CheckoutEnv } from '../config/checkout.env';
+import { backoffInterval } from './backoff-interval';
 
 /** A card sealed by the card vault (checkout/card-vault.ts): what pending_payment keeps of it. */
 export interface SealedCard {
@@ -23,8 +24,8 @@ export interface ClaimedPayment extends Partial<SealedCard> {
 /** pending_payment.last_error while an order past its deadline waits for payment-service to answer. */
 export const RECONCILE_FAILED = 'reconciliation: payment-service could not be asked';
 
-/** Exponential backoff on the attempts so far, with jitter, capped (seconds, for make_interval). */
-const BACKOFF_SECONDS = `least($3::float8, $2::float8 * power(2, least(attempts, 30))) * (0.5 + random() / 2) / 1000`;
+/** The next attempt's delay: base $2 and cap $3 (ms) on every statement that reschedules. */
+const BACKOFF = backoffInterval('attempts', '$2', '$3');
 
 /**
  * The only writer of `pending_payment`: a parked order's retry schedule and its sealed card.
@@ -61,7 +62,7 @@ export class PendingPaymentRepository {
     await this.ds.query(
       `UPDATE pending_payment SET last_error = $4,
               next_attempt_at = CASE WHEN $9::boolean THEN next_attempt_at
-                                     ELSE now() + make_interval(secs => ${BACKOFF_SECONDS}) END,
+                                     ELSE now() + ${BACKOFF} END,
               key_id = coalesce($5, key_id), iv = coalesce($6, iv), tag = coalesce($7, tag),
               ciphertext = coalesce($8, ciphertext)
         WHERE order_id = $1`,
@@ -107,7 +108,7 @@ export class PendingPaymentRepository {
   /** Ends a claim: the next attempt is due after the backoff. A no-op once another claim took the row. */
   async reschedule(orderId: string, attempts: number): Promise<void> {
     await this.ds.query(
-      `UPDATE pending_payment SET next_attempt_at = now() + make_interval(secs => ${BACKOFF_SECONDS})
+      `UPDATE pending_payment SET next_attempt_at = now() + ${BACKOFF}
         WHERE order_id = $1 AND attempts = $4`,
       [orderId, this.env.PAYMENT_RETRY_BASE_MS, this.env.PAYMENT_RETRY_MAX_BACKOFF_MS, attempts],
     );

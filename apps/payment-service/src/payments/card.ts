@@ -1,5 +1,4 @@
-import { ProblemException } from '@ha-shop/service-kit';
-import { DeclineCode, TEST_CARDS } from './test-cards';
+import { DeclineCode, ProblemException, TEST_CARDS } from '@ha-shop/service-kit';
 
 export interface CardInput {
   number: string;

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { DECLINE_CODES, DeclineCode } from './test-cards';
+import { DECLINE_CODES, DeclineCode } from '@ha-shop/service-kit';
 import { PaymentEntity, PaymentStatus } from './payment.entity';
 import { RefundEntity } from './refund.entity';
 

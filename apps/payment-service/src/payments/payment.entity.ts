@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
-import type { DeclineCode } from './test-cards';
+import type { DeclineCode } from '@ha-shop/service-kit';
 
 export type PaymentStatus = 'authorised' | 'declined';
 

@@ -11,8 +11,8 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '@ha-shop/auth';
+import { skuParam } from '@ha-shop/service-kit';
 import { InvalidateCatalogCache } from '../catalog/catalog-cache';
-import { skuParam } from '../common/patterns';
 import { StockService } from '../inventory/stock.service';
 import { AdminProductsService } from './admin-products.service';
 import { AdjustStockDto, CreateCategoryDto, CreateProductDto, UpdateProductDto } from './dto/admin-input.dto';

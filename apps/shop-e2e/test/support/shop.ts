@@ -3,8 +3,18 @@
 // user-service's JWKS, or, for tests that mint tokens for any user, from a TestIssuer.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { TEST_CARDS } from '@ha-shop/service-kit';
 import type { RunningService } from '@ha-shop/service-kit';
-import { apiClient, ApiClient, bootService, createTestDatabase, testEnv, TestIssuer } from '@ha-shop/testkit';
+import {
+  apiClient,
+  ApiClient,
+  bootService,
+  createTestDatabase,
+  TEST_ADDRESS,
+  testCard,
+  testEnv,
+  TestIssuer,
+} from '@ha-shop/testkit';
 import { AppModule as AnalyticsApp } from '../../../analytics-service/src/app.module';
 import { AppModule as CheckoutApp } from '../../../checkout-service/src/app.module';
 import { AppModule as PaymentApp } from '../../../payment-service/src/app.module';
@@ -12,7 +22,8 @@ import { AppModule as ProductApp } from '../../../product-service/src/app.module
 import { AppModule as UserApp } from '../../../user-service/src/app.module';
 import { createAdmin } from '../../../user-service/src/users/admin-bootstrap';
 
-export const CARDS = { ok: '4242424242424242', declined: '4000000000000002' } as const;
+/** payment-service's test cards this suite pays with. */
+export const CARDS = { ok: TEST_CARDS.visa, declined: TEST_CARDS.declined } as const;
 
 export type ServiceName =
   'user-service' | 'product-service' | 'checkout-service' | 'payment-service' | 'analytics-service';
@@ -157,14 +168,8 @@ export async function seedSku(shop: Shop, price = 1999, stock = 50): Promise<str
 export function checkoutBody(cartId: string, card: string = CARDS.ok, cvc = '123') {
   return {
     cartId,
-    shippingAddress: {
-      name: 'Ada Lovelace',
-      line1: '1 Analytical Way',
-      city: 'London',
-      postalCode: 'N1 9GU',
-      country: 'GB',
-    },
-    payment: { card: { number: card, expMonth: 12, expYear: new Date().getUTCFullYear() + 2, cvc } },
+    shippingAddress: TEST_ADDRESS,
+    payment: { card: testCard(card, cvc) },
   };
 }
 

@@ -1,12 +1,14 @@
 // What a client of the shop does, as plain HTTP against the service processes.
 import { randomUUID } from 'node:crypto';
+import { TEST_CARDS } from '@ha-shop/service-kit';
+import { TEST_ADDRESS, testCard } from '@ha-shop/testkit';
 import type { ApiResponse } from '@ha-shop/testkit';
 import type { Shop } from './shop';
 
 let seq = 0;
 export const uniq = (prefix: string) => `${prefix}-${process.pid}-${++seq}`;
 
-export const CARD_OK = '4242424242424242';
+export const CARD_OK = TEST_CARDS.visa;
 
 /** One product with one variant per entry, through product-service's admin API; returns the SKUs. */
 export async function seedProduct(
@@ -82,16 +84,8 @@ export class StepFailed extends Error {
 export function checkoutBody(cart: Cart) {
   return {
     cartId: cart.id,
-    shippingAddress: {
-      name: 'Ada Lovelace',
-      line1: '1 Analytical Way',
-      city: 'London',
-      postalCode: 'N1 9GU',
-      country: 'GB',
-    },
-    payment: {
-      card: { number: CARD_OK, expMonth: 12, expYear: new Date().getUTCFullYear() + 2, cvc: '123' },
-    },
+    shippingAddress: TEST_ADDRESS,
+    payment: { card: testCard(CARD_OK) },
     ...(cart.userToken ? {} : { email: 'guest@e2e.ha-shop.dev' }),
   };
 }

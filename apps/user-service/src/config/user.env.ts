@@ -1,38 +1,25 @@
-import { BaseEnv, envInt as toInt, RequiredInProduction } from '@ha-shop/service-kit';
-import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { BaseEnv, EnvInt, RequiredInProduction } from '@ha-shop/service-kit';
+import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 
 export class UserEnv extends BaseEnv {
   /** Lifetime of an access JWT. Short, because other services accept it without asking us. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(30)
-  @Max(86_400)
+  @EnvInt(30, 86_400)
   ACCESS_TOKEN_TTL_SECONDS = 900;
 
   /** Lifetime of a refresh token; each rotation starts a new one (sliding session). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
-  @Max(90 * 86_400)
+  @EnvInt(60, 90 * 86_400)
   REFRESH_TOKEN_TTL_SECONDS = 14 * 86_400;
 
   /** Login attempts per account (normalised email) per minute, across all replicas. 0 disables. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @EnvInt(0)
   LOGIN_RATE_LIMIT_PER_MINUTE = 10;
 
   /** Login attempts per client IP per minute, across all replicas. 0 disables. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @EnvInt(0)
   LOGIN_IP_RATE_LIMIT_PER_MINUTE = 30;
 
   /** Registrations per client IP per minute (each costs an argon2 hash). 0 disables. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @EnvInt(0)
   REGISTER_IP_RATE_LIMIT_PER_MINUTE = 20;
 
   /**
@@ -63,8 +50,6 @@ export class UserEnv extends BaseEnv {
   JWT_KEY_ENCRYPTION_SECRET?: string;
 
   /** How often a replica re-reads the signing keys (to pick up a rotation made elsewhere). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @EnvInt(1)
   SIGNING_KEY_RELOAD_SECONDS = 60;
 }

@@ -2,6 +2,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import type { AddressInfo } from 'node:net';
 import { waitFor as poll } from '@ha-shop/testkit';
 import { Registry } from 'prom-client';
+import { afterEach } from 'vitest';
 import { PolicyRegistry } from '../../src';
 import { ResilienceMetrics } from '../../src/metrics';
 import { policyEnvVar } from '../../src/policy-config';
@@ -118,6 +119,20 @@ export function testRegistry(
 }
 
 /** A policy that never trips the breaker, for tests about other behaviour. */
+/**
+ * What one test opens, a server and a registry (each test sets them), closed after it: the
+ * registry first, so no call is left in flight.
+ */
+export function perTest(): { server?: TestServer; ctx?: ReturnType<typeof testRegistry> } {
+  const opened: { server?: TestServer; ctx?: ReturnType<typeof testRegistry> } = {};
+  afterEach(async () => {
+    await opened.ctx?.registry.close();
+    await opened.server?.close();
+    opened.ctx = opened.server = undefined;
+  });
+  return opened;
+}
+
 export const BREAKER_NEVER: Partial<DependencyPolicyConfig> = { breakerMinimumRps: 1_000_000 };
 
 export async function metricValue(

@@ -1,16 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, validateSync } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUrl, validateSync } from 'class-validator';
+import { EnvInt, envBool } from './env-settings';
 import { RequiredInProduction } from './required-in-production';
-
-/** `@Transform(envInt)`: env values are strings; empty means "use the default". */
-export const envInt = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : Number(value);
-
-/** `@Transform(envBool(default))`: 'true'/'1' are true, anything else false, empty the default. */
-export const envBool =
-  (fallback: boolean) =>
-  ({ value }: { value: unknown }) =>
-    value === undefined || value === '' ? fallback : value === true || value === 'true' || value === '1';
 
 /**
  * Settings every service understands. A service extends this class with its own
@@ -24,10 +15,7 @@ export class BaseEnv {
   @IsString()
   HOST = '127.0.0.1';
 
-  @Transform(envInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @EnvInt(0, 65535)
   PORT = 3000;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -52,15 +40,11 @@ export class BaseEnv {
   JWT_AUDIENCE = 'ha-shop';
 
   /** How long a terminating service keeps serving while load balancers notice it is not ready. */
-  @Transform(envInt)
-  @IsInt()
-  @Min(0)
+  @EnvInt(0)
   SHUTDOWN_DRAIN_MS = 1000;
 
   /** Hard limit for the whole shutdown; past it the process exits non-zero. */
-  @Transform(envInt)
-  @IsInt()
-  @Min(100)
+  @EnvInt(100)
   SHUTDOWN_GRACE_MS = 10_000;
 
   /** Secret that enables the fault-injection switch; unset means the switch does not exist. */

@@ -1,3 +1,4 @@
+import { DataTable } from '@/components/data-table';
 import type { TraceView } from '@/lib/architecture/snapshot';
 
 const COLUMNS = ['Started (UTC)', 'Operation', 'Services', 'Spans', 'Duration', 'Result'];
@@ -6,35 +7,28 @@ const COLUMNS = ['Started (UTC)', 'Operation', 'Services', 'Spans', 'Duration', 
 export function RecentTraces({ traces, note }: { traces: TraceView[]; note: string | null }) {
   if (!traces.length) return <p className="hint">Traces: {note ?? 'none yet'}.</p>;
   return (
-    <table data-testid="traces">
-      <caption className="hint">Newest first, from Jaeger (last 15 minutes)</caption>
-      <thead>
-        <tr>
-          {COLUMNS.map((c) => (
-            <th key={c} scope="col">
-              {c}
-            </th>
-          ))}
+    <DataTable
+      caption="Newest first, from Jaeger (last 15 minutes)"
+      captionClassName="hint"
+      columns={COLUMNS}
+      testId="traces"
+    >
+      {traces.map((t) => (
+        <tr key={t.traceId}>
+          <td>
+            <time dateTime={t.startedAt}>{t.startedAt.slice(11, 19)}</time>
+          </td>
+          <td>
+            <a href={t.url}>
+              {t.rootService}: {t.operation}
+            </a>
+          </td>
+          <td>{t.services.join(', ')}</td>
+          <td>{t.spans}</td>
+          <td>{t.durationMs.toFixed(1)} ms</td>
+          <td>{t.error ? 'error' : 'ok'}</td>
         </tr>
-      </thead>
-      <tbody>
-        {traces.map((t) => (
-          <tr key={t.traceId}>
-            <td>
-              <time dateTime={t.startedAt}>{t.startedAt.slice(11, 19)}</time>
-            </td>
-            <td>
-              <a href={t.url}>
-                {t.rootService}: {t.operation}
-              </a>
-            </td>
-            <td>{t.services.join(', ')}</td>
-            <td>{t.spans}</td>
-            <td>{t.durationMs.toFixed(1)} ms</td>
-            <td>{t.error ? 'error' : 'ok'}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </DataTable>
   );
 }

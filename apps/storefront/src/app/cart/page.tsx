@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { DataTable } from '@/components/data-table';
 import { money } from '@/components/money';
 import { currentCart } from '@/lib/cart-service';
 import { updateLine } from '../actions/cart';
@@ -36,59 +37,48 @@ export default async function CartPage() {
           Prices shown are the last known ones; they are confirmed at checkout.
         </p>
       )}
-      <table>
-        <caption className="visually-hidden">Items in your cart</caption>
-        <thead>
-          <tr>
-            <th scope="col">Item</th>
-            <th scope="col">Price</th>
-            <th scope="col">Quantity</th>
-            <th scope="col">Total</th>
+      <DataTable caption="Items in your cart" columns={['Item', 'Price', 'Quantity', 'Total']}>
+        {cart.items.map((line) => (
+          <tr key={line.sku} data-testid="cart-line">
+            <td>
+              {line.name}
+              <div className="hint">SKU {line.sku}</div>
+              {!line.available && <div className="stock-out">No longer available</div>}
+            </td>
+            <td>{money(line.unitPrice, line.currency)}</td>
+            <td>
+              <form action={updateLine} className="row">
+                <input type="hidden" name="sku" value={line.sku} />
+                <label htmlFor={`qty-${line.sku}`} className="visually-hidden">
+                  Quantity of {line.name}
+                </label>
+                <input
+                  id={`qty-${line.sku}`}
+                  name="quantity"
+                  type="number"
+                  min={1}
+                  max={10}
+                  defaultValue={line.quantity}
+                  style={{ maxWidth: '5rem' }}
+                />
+                <button type="submit" className="secondary">
+                  Update
+                </button>
+                <button
+                  type="submit"
+                  name="remove"
+                  value="1"
+                  className="secondary"
+                  aria-label={`Remove ${line.name}`}
+                >
+                  Remove
+                </button>
+              </form>
+            </td>
+            <td>{money(line.lineTotal, line.currency)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {cart.items.map((line) => (
-            <tr key={line.sku} data-testid="cart-line">
-              <td>
-                {line.name}
-                <div className="hint">SKU {line.sku}</div>
-                {!line.available && <div className="stock-out">No longer available</div>}
-              </td>
-              <td>{money(line.unitPrice, line.currency)}</td>
-              <td>
-                <form action={updateLine} className="row">
-                  <input type="hidden" name="sku" value={line.sku} />
-                  <label htmlFor={`qty-${line.sku}`} className="visually-hidden">
-                    Quantity of {line.name}
-                  </label>
-                  <input
-                    id={`qty-${line.sku}`}
-                    name="quantity"
-                    type="number"
-                    min={1}
-                    max={10}
-                    defaultValue={line.quantity}
-                    style={{ maxWidth: '5rem' }}
-                  />
-                  <button type="submit" className="secondary">
-                    Update
-                  </button>
-                  <button
-                    type="submit"
-                    name="remove"
-                    value="1"
-                    className="secondary"
-                    aria-label={`Remove ${line.name}`}
-                  >
-                    Remove
-                  </button>
-                </form>
-              </td>
-              <td>{money(line.lineTotal, line.currency)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       <p style={{ fontSize: '1.2rem' }}>
         Subtotal: <strong data-testid="cart-subtotal">{money(cart.subtotal, cart.currency ?? 'EUR')}</strong>
       </p>

@@ -36,6 +36,24 @@ function Field(props: {
   );
 }
 
+/** The shipping address, in the order and with the limits checkout's order DTO has. */
+const SHIPPING_FIELDS = [
+  { id: 'name', label: 'Full name', autoComplete: 'name', required: true, maxLength: 100 },
+  { id: 'line1', label: 'Street and number', autoComplete: 'address-line1', required: true, maxLength: 200 },
+  { id: 'line2', label: 'Address line 2 (optional)', autoComplete: 'address-line2', maxLength: 200 },
+  { id: 'city', label: 'City', autoComplete: 'address-level2', required: true, maxLength: 100 },
+  { id: 'postalCode', label: 'Postal code', autoComplete: 'postal-code', required: true, maxLength: 20 },
+  {
+    id: 'country',
+    label: 'Country code',
+    autoComplete: 'country',
+    required: true,
+    defaultValue: 'DE',
+    maxLength: 2,
+    hint: 'Two letters, e.g. DE, FR, US.',
+  },
+] as const;
+
 export function CheckoutForm({ signedInAs, attemptKey }: { signedInAs: string | null; attemptKey: string }) {
   const [state, action, pending] = useActionState<CheckoutState, FormData>(checkoutAction, { attemptKey });
   const messageRef = useRef<HTMLDivElement>(null);
@@ -103,41 +121,9 @@ export function CheckoutForm({ signedInAs, attemptKey }: { signedInAs: string | 
       )}
       <fieldset>
         <legend>Shipping address</legend>
-        <Field id="name" label="Full name" autoComplete="name" required values={v} maxLength={100} />
-        <Field
-          id="line1"
-          label="Street and number"
-          autoComplete="address-line1"
-          required
-          values={v}
-          maxLength={200}
-        />
-        <Field
-          id="line2"
-          label="Address line 2 (optional)"
-          autoComplete="address-line2"
-          values={v}
-          maxLength={200}
-        />
-        <Field id="city" label="City" autoComplete="address-level2" required values={v} maxLength={100} />
-        <Field
-          id="postalCode"
-          label="Postal code"
-          autoComplete="postal-code"
-          required
-          values={v}
-          maxLength={20}
-        />
-        <Field
-          id="country"
-          label="Country code"
-          autoComplete="country"
-          required
-          values={v}
-          defaultValue="DE"
-          maxLength={2}
-          hint="Two letters, e.g. DE, FR, US."
-        />
+        {SHIPPING_FIELDS.map((f) => (
+          <Field key={f.id} {...f} values={v} />
+        ))}
       </fieldset>
       <fieldset>
         <legend>Payment</legend>

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
+import { DataTable } from '@/components/data-table';
 import { money } from '@/components/money';
 import { isUnavailable } from '@/lib/bff/api-client';
 import { orders } from '@/lib/bff/shop';
@@ -25,31 +26,22 @@ export default async function OrdersPage() {
           No orders yet. <Link href="/products">Start shopping</Link>.
         </p>
       ) : (
-        <table>
-          <caption className="visually-hidden">Your orders, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Order</th>
-              <th scope="col">Placed</th>
-              <th scope="col">Items</th>
-              <th scope="col">Total</th>
-              <th scope="col">Status</th>
+        <DataTable
+          caption="Your orders, newest first"
+          columns={['Order', 'Placed', 'Items', 'Total', 'Status']}
+        >
+          {res.body.items.map((o) => (
+            <tr key={o.id} data-testid="order-row">
+              <td>
+                <Link href={`/orders/${o.id}`}>{o.id.slice(0, 8)}</Link>
+              </td>
+              <td>{new Date(o.createdAt).toISOString().slice(0, 16).replace('T', ' ')} UTC</td>
+              <td>{o.lines.reduce((n, l) => n + l.quantity, 0)}</td>
+              <td>{money(o.total, o.currency)}</td>
+              <td>{statusText(o.status)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {res.body.items.map((o) => (
-              <tr key={o.id} data-testid="order-row">
-                <td>
-                  <Link href={`/orders/${o.id}`}>{o.id.slice(0, 8)}</Link>
-                </td>
-                <td>{new Date(o.createdAt).toISOString().slice(0, 16).replace('T', ' ')} UTC</td>
-                <td>{o.lines.reduce((n, l) => n + l.quantity, 0)}</td>
-                <td>{money(o.total, o.currency)}</td>
-                <td>{statusText(o.status)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
     </>
   );

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { api } from './api-client';
-import type { Cart, Kpis, Order, TokenPair } from './types';
+import type { Cart, Kpis, Order, ShippingAddress, TokenPair } from './types';
 import type { CartRef } from '../session';
 
 const cartHeaders = (ref: CartRef) => (ref.token ? { 'x-cart-token': ref.token } : undefined);
@@ -44,14 +44,7 @@ export const carts = {
 export interface CheckoutInput {
   cart: CartRef;
   email?: string;
-  shippingAddress: {
-    name: string;
-    line1: string;
-    line2?: string;
-    city: string;
-    postalCode: string;
-    country: string;
-  };
+  shippingAddress: ShippingAddress;
   card: { number: string; expMonth: number; expYear: number; cvc: string };
   /** One key per attempt the customer makes; a retry of that same attempt reuses it. */
   idempotencyKey?: string;

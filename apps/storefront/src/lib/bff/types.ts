@@ -1,4 +1,9 @@
 /** The API's shapes as the storefront reads them (see the services' DTOs and OpenAPI at /docs). */
+import type { ShippingAddress } from '@ha-shop/service-kit';
+
+// Contracts shared with the services, defined once in service-kit (types only, nothing runs here).
+export type { Kpis, MoneyFigure, ShippingAddress } from '@ha-shop/service-kit';
+
 export interface Variant {
   sku: string;
   options: Record<string, string>;
@@ -63,14 +68,7 @@ export interface Order {
   shipping: number;
   total: number;
   currency: string;
-  shippingAddress: {
-    name: string;
-    line1: string;
-    line2?: string;
-    city: string;
-    postalCode: string;
-    country: string;
-  };
+  shippingAddress: ShippingAddress;
   declineCode: string | null;
   createdAt: string;
 }
@@ -79,26 +77,4 @@ export interface TokenPair {
   accessToken: string;
   refreshToken: string;
   expiresIn: number;
-}
-
-export interface MoneyFigure {
-  currency: string;
-  amountMinor: number;
-}
-
-export interface Kpis {
-  window: string;
-  ordersPerMinute: number;
-  orders: { placed: number; paid: number; paymentFailed: number; cancelled: number; refunded: number };
-  revenue: MoneyFigure[];
-  averageOrderValue: MoneyFigure[];
-  paymentSuccessRate: number | null;
-  funnel: {
-    productViews: number;
-    cartAdds: number;
-    checkoutsStarted: number;
-    paid: number;
-    conversionRate: number | null;
-  };
-  activeUsers: number;
 }

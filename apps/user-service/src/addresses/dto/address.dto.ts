@@ -1,57 +1,61 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsISO31661Alpha2, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
 import { SingleLine, Trim } from '../../common/validation';
 import { AddressEntity } from '../address.entity';
 
-const UpperTrim = () =>
-  Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' ? value.trim().toUpperCase() : value,
+// The rules of one field, for the create and the patch DTO alike. Listed last-checked first,
+// the order stacked decorators apply in, so a field's error messages keep their order.
+
+/** Single-line text, trimmed, of min..max characters. */
+const AddressText = (min: number, max: number) =>
+  applyDecorators(SingleLine(), Length(min, max), IsString(), Trim());
+
+const PostalCode = () =>
+  applyDecorators(
+    Matches(/^[A-Za-z0-9][A-Za-z0-9 -]*$/, {
+      message: 'postalCode may contain only letters, digits, spaces and hyphens',
+    }),
+    Length(1, 20),
+    IsString(),
+    Trim(),
+  );
+
+/** Trimmed and upper-cased before the ISO 3166-1 check. */
+const CountryCode = () =>
+  applyDecorators(
+    IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as GB or DE' }),
+    IsString(),
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string' ? value.trim().toUpperCase() : value,
+    ),
   );
 
 export class CreateAddressDto {
   @ApiProperty({ example: 'Ada Lovelace', description: 'Recipient name', minLength: 1, maxLength: 100 })
-  @Trim()
-  @IsString()
-  @Length(1, 100)
-  @SingleLine()
+  @AddressText(1, 100)
   name: string;
 
   @ApiProperty({ example: '12 St James Square', minLength: 1, maxLength: 200 })
-  @Trim()
-  @IsString()
-  @Length(1, 200)
-  @SingleLine()
+  @AddressText(1, 200)
   line1: string;
 
   @ApiPropertyOptional({ example: 'Flat 3', maxLength: 200, nullable: true })
-  @Trim()
   @IsOptional()
-  @IsString()
-  @Length(0, 200)
-  @SingleLine()
+  @AddressText(0, 200)
   line2?: string | null;
 
   @ApiProperty({ example: 'London', minLength: 1, maxLength: 100 })
-  @Trim()
-  @IsString()
-  @Length(1, 100)
-  @SingleLine()
+  @AddressText(1, 100)
   city: string;
 
   @ApiProperty({ example: 'SW1Y 4JH', minLength: 1, maxLength: 20 })
-  @Trim()
-  @IsString()
-  @Length(1, 20)
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9 -]*$/, {
-    message: 'postalCode may contain only letters, digits, spaces and hyphens',
-  })
+  @PostalCode()
   postalCode: string;
 
   @ApiProperty({ example: 'GB', description: 'ISO 3166-1 alpha-2 country code', minLength: 2, maxLength: 2 })
-  @UpperTrim()
-  @IsString()
-  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as GB or DE' })
+  @CountryCode()
   country: string;
 }
 
@@ -62,52 +66,33 @@ const IfPresent = () => ValidateIf((_o: object, v: unknown) => v !== undefined);
 /** Any subset of the fields; `line2: null` clears it. */
 export class UpdateAddressDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
-  @Trim()
   @IfPresent()
-  @IsString()
-  @Length(1, 100)
-  @SingleLine()
+  @AddressText(1, 100)
   name?: string;
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
-  @Trim()
   @IfPresent()
-  @IsString()
-  @Length(1, 200)
-  @SingleLine()
+  @AddressText(1, 200)
   line1?: string;
 
   @ApiPropertyOptional({ maxLength: 200, nullable: true })
-  @Trim()
   @IsOptional()
-  @IsString()
-  @Length(0, 200)
-  @SingleLine()
+  @AddressText(0, 200)
   line2?: string | null;
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
-  @Trim()
   @IfPresent()
-  @IsString()
-  @Length(1, 100)
-  @SingleLine()
+  @AddressText(1, 100)
   city?: string;
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 20 })
-  @Trim()
   @IfPresent()
-  @IsString()
-  @Length(1, 20)
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9 -]*$/, {
-    message: 'postalCode may contain only letters, digits, spaces and hyphens',
-  })
+  @PostalCode()
   postalCode?: string;
 
   @ApiPropertyOptional({ description: 'ISO 3166-1 alpha-2 country code' })
-  @UpperTrim()
   @IfPresent()
-  @IsString()
-  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as GB or DE' })
+  @CountryCode()
   country?: string;
 }
 

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { DataTable } from '@/components/data-table';
 import { money } from '@/components/money';
 import { isUnavailable } from '@/lib/bff/api-client';
 import { orders } from '@/lib/bff/shop';
@@ -55,27 +56,17 @@ export default async function OrderPage({ params, searchParams }: { params: Para
           {o.shippingAddress.city}, {o.shippingAddress.country}
         </dd>
       </dl>
-      <table>
-        <caption className="visually-hidden">Items in this order</caption>
-        <thead>
-          <tr>
-            <th scope="col">Item</th>
-            <th scope="col">Quantity</th>
-            <th scope="col">Total</th>
+      <DataTable caption="Items in this order" columns={['Item', 'Quantity', 'Total']}>
+        {o.lines.map((l) => (
+          <tr key={l.sku}>
+            <td>
+              {l.name} <span className="hint">({l.sku})</span>
+            </td>
+            <td>{l.quantity}</td>
+            <td>{money(l.lineTotal, o.currency)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {o.lines.map((l) => (
-            <tr key={l.sku}>
-              <td>
-                {l.name} <span className="hint">({l.sku})</span>
-              </td>
-              <td>{l.quantity}</td>
-              <td>{money(l.lineTotal, o.currency)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       <p>
         Total: <strong>{money(o.total, o.currency)}</strong>
       </p>

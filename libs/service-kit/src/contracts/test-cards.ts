@@ -1,7 +1,7 @@
 /**
  * Card numbers with a fixed outcome, for tests and demos of any service that charges cards.
- * Same numbers as Stripe's test cards where Stripe has one. This file imports nothing, so it
- * can be copied or moved into a shared lib as is (apps may not import each other).
+ * Same numbers as Stripe's test cards where Stripe has one. payment-service's simulated
+ * provider decides by them; every other service's tests and the load journeys pay with them.
  *
  * Any other Luhn-valid 13–19 digit number is authorised, subject to PAYMENT_DECLINE_RATE.
  * Use any future expiry and any 3–4 digit CVC.
