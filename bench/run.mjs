@@ -4,7 +4,6 @@
 // bench.json and bench.md (docs/performance.md explains every figure).
 import { spawn } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { createRequire } from 'node:module';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { benchConfig } from './lib/config.mjs';
@@ -12,10 +11,12 @@ import { coldStarts } from './lib/cold-start.mjs';
 import { measure } from './lib/load.mjs';
 import { MemorySampler, memorySnapshot, postgresPssMb } from './lib/memory.mjs';
 import { startPlatform } from './lib/platform.mjs';
+import { ordersStored } from './lib/orders.mjs';
 import { memoryByService, summarise, writeReport } from './lib/report.mjs';
 import { HTTP_SCENARIOS, httpJob, targets } from './lib/scenarios.mjs';
+import { buildStorefront, measureStorefront } from './lib/storefront.mjs';
+import { runShoppers } from './lib/shoppers.mjs';
 
-const require = createRequire(import.meta.url);
 const t0 = performance.now();
 const log = (line) => console.log(`[bench +${((performance.now() - t0) / 1000).toFixed(0)}s] ${line}`);
 const cfg = benchConfig();
@@ -27,15 +28,6 @@ async function startCeiling() {
   });
   const [chunk] = await once(child.stdout, 'data');
   return { origin: `http://127.0.0.1:${Number(String(chunk).trim())}`, stop: () => child.kill('SIGKILL') };
-}
-
-async function ordersStored(platform) {
-  const { Client } = require('pg');
-  const db = new Client({ connectionString: platform.runner.postgres.urlFor('checkout_service') });
-  await db.connect();
-  const { rows } = await db.query('SELECT count(*)::int AS n FROM orders');
-  await db.end();
-  return rows[0].n;
 }
 
 async function repetition(platform, ceiling, rep, skuOffset) {
@@ -54,7 +46,7 @@ async function repetition(platform, ceiling, rep, skuOffset) {
   }
   run.checkout = await measure('checkout', {
     root: cfg.root,
-    origin: platform.runner.edgeUrl,
+    origin: platform.edgeUrl,
     prefix: '/api',
     customers: cfg.customers,
     durationS: cfg.durationS,
@@ -93,6 +85,12 @@ async function main() {
   for (const signal of ['SIGINT', 'SIGTERM'])
     process.once(signal, () => void stopAll().then(() => process.exit(130)));
   try {
+    // Before the shop starts: a build that has to run must not share the cores with any measurement.
+    log(`storefront production build (BENCH_STOREFRONT_BUILD=${cfg.storefrontBuild})`);
+    const storefrontBuild = await buildStorefront(cfg.root, cfg.storefrontBuild);
+    log(
+      `storefront build: ${storefrontBuild.ok ? (storefrontBuild.reused ? 'reused' : 'built') : storefrontBuild.error}`,
+    );
     const ceiling = (started.ceiling = await startCeiling());
     const platform = await startPlatform(cfg, (stop) => (started.stopPlatform = stop));
     machine.postgres = platform.postgresVersion;
@@ -113,8 +111,20 @@ async function main() {
       skuOffset += run.checkout.skusUsed;
       runs.push(run);
     }
+    let shoppers;
+    if (cfg.shoppers > 0) {
+      log(`shoppers: ${cfg.shoppers} with k6 for ${cfg.shoppersDurationS} s (once, not per repetition)`);
+      shoppers = await runShoppers(cfg, platform, log);
+      log(
+        `shoppers: ${shoppers.requestsPerSec.toFixed(0)} req/s, p95 ${fmt(shoppers.p95Ms)} ms, ${(shoppers.errorRate * 100).toFixed(2)} % failed, orders ${shoppers.ordersAccepted} accepted / ${shoppers.ordersStored} stored`,
+      );
+    }
     clearInterval(pgSampler);
     const peak = sampler.stop();
+    // Last, alone: the storefront runs only while its pages are measured.
+    const storefront = { build: storefrontBuild };
+    if (storefrontBuild.ok) Object.assign(storefront, await measureStorefront(cfg.root, platform));
+    log(`storefront first-load JS: ${storefront.error ?? `${storefront.pages?.length ?? 0} pages`}`);
     const results = summarise(runs);
     // Other work on the machine shows here: the figures are only comparable at similar loads.
     machine.loadAverageAtEnd = loadavg().map((x) => Number(x.toFixed(2)));
@@ -125,7 +135,7 @@ async function main() {
       catalog: { products: platform.catalog.products, variants: platform.catalog.variants },
       results,
       orders: {
-        accepted: runs.reduce((a, r) => a + r.checkout.accepted, 0),
+        accepted: runs.reduce((a, r) => a + r.checkout.accepted, 0) + (shoppers?.ordersAccepted ?? 0),
         stored: await ordersStored(platform),
       },
       memory: {
@@ -135,6 +145,8 @@ async function main() {
         byService: memoryByService(idle, peak, platform.replicas()),
       },
       coldStart,
+      shoppers,
+      storefront,
       runs,
     };
     const files = writeReport(cfg.outDir, report);

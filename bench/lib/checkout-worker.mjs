@@ -17,7 +17,7 @@ process.once('message', (job) => {
 });
 
 async function run(job) {
-  const { TEST_CARD } = require(join(job.root, 'apps', 'runner', 'dist', 'load', 'journeys.js'));
+  const { TEST_CARD } = require(join(job.root, 'apps', 'runner', 'dist', 'index.js'));
   const url = new URL(job.origin);
   const pool = new Pool(url.origin, { connections: job.customers, keepAliveTimeout: 10_000 });
   let skuCursor = job.skuOffset ?? 0;

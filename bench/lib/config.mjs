@@ -12,6 +12,12 @@ function num(name, fallback, min, max) {
   return n;
 }
 
+function oneOf(name, fallback, allowed) {
+  const raw = process.env[name] || fallback;
+  if (!allowed.includes(raw)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw;
+}
+
 export function benchConfig() {
   return {
     root: REPO_ROOT,
@@ -25,6 +31,10 @@ export function benchConfig() {
     connections: Math.round(num('BENCH_CONNECTIONS', 50, 1, 1000)),
     /** Concurrent customers in the checkout scenario. */
     customers: Math.round(num('BENCH_CUSTOMERS', 20, 1, 1000)),
+    /** k6 shoppers with think time (load/shop.js LOAD_PROFILE=shoppers), once per bench; 0 skips. */
+    shoppers: Math.round(num('BENCH_SHOPPERS', 1000, 0, 1000)),
+    /** Seconds the shoppers scenario holds its full crowd (plus a ramp up and down). */
+    shoppersDurationS: Math.round(num('BENCH_SHOPPERS_DURATION', 60, 1, 1800)),
     /** Replicas per service, as `make demo` runs them. */
     replicas: Math.round(num('BENCH_REPLICAS', 2, 1, 8)),
     products: Math.round(num('BENCH_PRODUCTS', 1000, 10, 100_000)),
@@ -35,6 +45,8 @@ export function benchConfig() {
       .split(',')
       .map((x) => x.trim())
       .filter(Boolean),
+    /** Storefront build: nx (reuse when its inputs are unchanged), rebuild, or existing (as it is). */
+    storefrontBuild: oneOf('BENCH_STOREFRONT_BUILD', 'nx', ['nx', 'rebuild', 'existing']),
     logLevel: process.env.BENCH_LOG_LEVEL || 'info',
     outDir: resolve(REPO_ROOT, process.env.BENCH_OUT || 'bench/results'),
   };

@@ -2,7 +2,9 @@
 // failures summed; then the JSON file and the Markdown table next to it.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { shoppersMarkdown } from './shoppers.mjs';
 import { median } from './stats.mjs';
+import { storefrontMarkdown } from './storefront.mjs';
 
 const round = (x, digits = 1) => (x === null || x === undefined ? null : Number(x.toFixed(digits)));
 const sum = (xs) => xs.reduce((a, b) => a + (b ?? 0), 0);
@@ -90,8 +92,10 @@ export function markdown(report) {
     '',
     `Non-2xx answers by status: ${nonOk(results.http) || 'none'}.`,
     `Checkout failures by kind: ${counts(results.checkout.failures) || 'none'}.`,
-    `Orders: ${report.orders.accepted} accepted (warm-ups included), ${report.orders.stored} stored.`,
+    `Orders: ${report.orders.accepted} accepted (warm-ups and shoppers included), ${report.orders.stored} stored.`,
     '',
+    ...shoppersMarkdown(report.shoppers),
+    ...storefrontMarkdown(report.storefront),
     '| process | idle RSS MB | peak RSS MB | cold start ms | cold start / bare node |',
     '|---|---:|---:|---:|---:|',
     ...Object.entries(memory.byService).map(([name, m]) => {

@@ -23,7 +23,7 @@ const ADD_TO_CART_MAX_RATE = 5000;
 export function targets(platform, scenario) {
   return [
     { target: 'direct', origin: platform.directOrigin(scenario.service), prefix: '' },
-    { target: 'edge', origin: platform.runner.edgeUrl, prefix: '/api' },
+    { target: 'edge', origin: platform.edgeUrl, prefix: '/api' },
   ];
 }
 

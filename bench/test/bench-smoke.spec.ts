@@ -18,6 +18,28 @@ interface Report {
   orders: { accepted: number; stored: number };
   memory: { byService: Record<string, { idleMb: number; peakMb: number }> };
   coldStart: { bareNodeMs: number; services: Record<string, { ms: number }> };
+  shoppers: {
+    shoppers: number;
+    requests: number;
+    iterations: number;
+    p95Ms: number;
+    errorRate: number;
+    failures: Record<string, number>;
+    ordersAccepted: number;
+    ordersStored: number;
+    thresholds: Record<string, boolean>;
+  };
+  storefront: {
+    build: { ok: boolean; reused: boolean; buildId: string };
+    error?: string;
+    pages: Array<{
+      page: string;
+      status: number | null;
+      scripts: number;
+      gzipBytes: number;
+      rawBytes: number;
+    }>;
+  };
   runs: unknown[];
 }
 
@@ -39,6 +61,10 @@ describe('make bench (smoke: 1 repetition, 1 s per scenario)', () => {
       BENCH_STARTUP_RUNS: '1',
       BENCH_COLD_START_SERVICES: 'payment-service',
       BENCH_LOG_LEVEL: 'warn',
+      // `make test` builds the storefront before the suite (make build): the smoke measures that build.
+      BENCH_STOREFRONT_BUILD: 'existing',
+      BENCH_SHOPPERS: '10',
+      BENCH_SHOPPERS_DURATION: '5',
     };
     const child = spawn(process.execPath, [join(ROOT, 'bench', 'run.mjs')], {
       cwd: ROOT,
@@ -80,5 +106,29 @@ describe('make bench (smoke: 1 repetition, 1 s per scenario)', () => {
       expect(report.memory.byService[s].peakMb).toBeGreaterThan(0);
     }
     expect(report.coldStart.services['payment-service'].ms).toBeGreaterThan(0);
+
+    const storefront = report.storefront;
+    expect(storefront.build).toMatchObject({ ok: true, reused: true });
+    expect(storefront.error).toBeUndefined();
+    expect(storefront.pages.map((p) => p.page)).toEqual([
+      ...['/', '/products', '/products/[slug]', '/cart', '/checkout', '/login', '/architecture (admin)'],
+    ]);
+    for (const p of storefront.pages) {
+      expect(p.status, p.page).toBe(200);
+      expect(p.scripts, p.page).toBeGreaterThan(0);
+      expect(p.gzipBytes, p.page).toBeGreaterThan(0);
+      expect(p.rawBytes, p.page).toBeGreaterThan(p.gzipBytes);
+    }
+
+    const shoppers = report.shoppers;
+    expect(shoppers.shoppers).toBe(10);
+    expect(shoppers.requests).toBeGreaterThan(0);
+    expect(shoppers.iterations).toBeGreaterThan(0);
+    expect(typeof shoppers.p95Ms).toBe('number');
+    expect(typeof shoppers.errorRate).toBe('number');
+    expect(Object.keys(shoppers.thresholds)).toContain('http_req_duration p(95)<200');
+    for (const [kind, n] of Object.entries(shoppers.failures))
+      expect(`${kind} × ${n}`).toMatch(/^shed 503\/504/);
+    expect(shoppers.ordersStored).toBe(shoppers.ordersAccepted);
   });
 });
