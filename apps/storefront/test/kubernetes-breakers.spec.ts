@@ -106,13 +106,14 @@ describe('breaker states from Prometheus (kubernetes source)', () => {
     a.setBreakerState('product-service', 'open');
     b.setBreakerState('payment-service', 'half-open');
     a.setBreakerState('payment-service', 'half-open');
-    const opened = await waitFor(
-      async () => {
-        const row = (await breakersFromPrometheus(url, 'shop')).get('checkout-service');
-        return row?.['product-service'] !== 'closed' && row?.['payment-service'] !== 'closed' && row;
-      },
+    // Each replica is scraped on its own schedule: wait until all three changed series are
+    // in Prometheus, or a half-scraped state would be read as the answer.
+    await waitFor(
+      async () =>
+        (await instantQuery(url, 'count(circuit_breaker_state{namespace="shop"} != 0) == 3')).length === 1,
       { what: 'the changed breakers scraped', timeoutMs: 30_000, intervalMs: 250 },
     );
+    const opened = (await breakersFromPrometheus(url, 'shop')).get('checkout-service');
     expect(opened).toEqual({ 'payment-service': 'half-open', 'product-service': 'open on 1 of 2' });
   });
 
