@@ -1,5 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { crdYaml } from '@ha-shop/chaos-scenario';
+import { waitEstablished } from '@ha-shop/k8s-harness';
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,6 @@ import {
   createDeployment,
   createNamespace,
   createScenario,
-  kubectl,
   scenario,
   startCluster,
   startOperator,
@@ -81,12 +81,7 @@ describe('the chaos-operator chart and the ChaosScenario CRD', () => {
       '--timeout',
       '150s',
     ]);
-    await kubectl(c.cp, [
-      'wait',
-      '--for=condition=Established',
-      '--timeout=60s',
-      'crd/chaosscenarios.chaos.ha-shop.dev',
-    ]);
+    await waitEstablished(c.cp, ['crd/chaosscenarios.chaos.ha-shop.dev'], 60_000);
     crdNamespace = await createNamespace(c, 'crd');
   });
   afterAll(async () => {

@@ -63,5 +63,39 @@ export async function installCrds(cp: ControlPlane, files: string[]): Promise<vo
     '--validate=false',
     ...files.flatMap((f) => ['-f', f]),
   ]);
-  await kubectl(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=120s']);
+  await waitEstablished(cp, ['crd', '--all']);
+}
+
+/**
+ * `kubectl wait --for=condition=Established`, retried while a CRD has no status yet:
+ * kubectl then fails at once ("accessor error: <nil> is of the type <nil>") instead of
+ * waiting, which a busy API server makes likely right after an apply.
+ */
+export async function waitEstablished(
+  cp: ControlPlane,
+  target: string[],
+  timeoutMs = 120_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const leftS = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
+    try {
+      await run(
+        cp.bin('kubectl'),
+        ['wait', '--for=condition=Established', `--timeout=${leftS}s`, ...target],
+        {
+          env: cp.env,
+          timeout: leftS * 1000 + 30_000,
+          maxBuffer: 16 << 20,
+        },
+      );
+      return;
+    } catch (err) {
+      const e = err as { stderr?: string; message: string };
+      const stderr = e.stderr || e.message;
+      if (!stderr.includes('accessor error') || Date.now() > deadline)
+        throw new Error(`kubectl wait --for=condition=Established failed: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
