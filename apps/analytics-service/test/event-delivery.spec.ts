@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutboxService } from '@ha-shop/events';
+import { type OutboxService, parseFeedCursor } from '@ha-shop/events';
 import type { RunningService } from '@ha-shop/service-kit';
 import {
   apiClient,
@@ -142,7 +142,10 @@ describe('analytics event delivery', () => {
     const result = await svc.app.get(EventApplier).applyPage('checkout-service', page.body.events);
     expect(result).toEqual({ applied: 0, duplicates: page.body.events.length });
     // Losing the cursor entirely re-reads the whole feed, and still counts nothing twice.
-    await sql(analyticsDb, "UPDATE feed_cursor SET last_seq = 0 WHERE source = 'checkout-service'");
+    await sql(
+      analyticsDb,
+      "UPDATE feed_cursor SET last_txid = 0, last_seq = 0 WHERE source = 'checkout-service'",
+    );
     const total = await appliedCount();
     await waitFor(
       async () => {
@@ -154,11 +157,21 @@ describe('analytics event delivery', () => {
       },
       { what: 'cursor to advance again' },
     );
-    await waitFor(async () => (await kpis(svc)).feeds[0].cursor === (await producer.outbox.headSeq()), {
-      what: 'catch-up',
-    });
+    // Appends here are one after another, so the last position holds the newest seq.
+    await waitFor(
+      async () =>
+        parseFeedCursor((await kpis(svc)).feeds[0].cursor).seq === (await producer.outbox.headSeq()),
+      { what: 'catch-up' },
+    );
     expect(await appliedCount()).toBe(total);
     expect((await kpis(svc)).orders.placed).toBe(55);
+    // The stored cursor is a position: the producer's txid with the seq.
+    const [stored] = await sql(
+      analyticsDb,
+      "SELECT last_txid::text AS txid, last_seq::text AS seq FROM feed_cursor WHERE source = 'checkout-service'",
+    );
+    expect(`${stored.txid}.${stored.seq}`).toBe((await kpis(svc)).feeds[0].cursor);
+    expect(Number(stored.txid)).toBeGreaterThan(0);
   });
 
   it('lets two analytics replicas share one feed without double counting', async () => {

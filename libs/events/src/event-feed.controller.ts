@@ -4,12 +4,17 @@ import { InternalOnly } from '@ha-shop/auth';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { EventFeedPage } from './domain-event';
+import { FEED_CURSOR_PATTERN } from './feed-cursor';
 import { OutboxService } from './outbox.service';
 
 export class FeedQueryDto {
-  @ApiPropertyOptional({ description: 'Cursor: the last seq already processed', default: '0' })
+  @ApiPropertyOptional({
+    description:
+      'Cursor: nextCursor of the previous page (`<txid>.<seq>`; a bare seq from older pages works)',
+    default: '0',
+  })
   @IsOptional()
-  @Matches(/^\d{1,18}$/, { message: 'after must be a non-negative integer cursor' })
+  @Matches(FEED_CURSOR_PATTERN, { message: 'after must be a feed cursor (<txid>.<seq> or <seq>)' })
   after?: string;
 
   @ApiProperty({ required: false, minimum: 1, maximum: 1000, default: 100 })

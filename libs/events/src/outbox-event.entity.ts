@@ -2,8 +2,8 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * One domain event, written in the same transaction as the change it describes.
- * `seq` is the feed cursor: appends are serialised (see OutboxService) so `seq`
- * order is commit order and a reader paging by `seq` can never skip an event.
+ * The feed pages by (txid, seq), where `txid` (xid8, defaulted to the writing transaction's
+ * id, see OutboxTxid1731300000015) is read with SQL only: TypeORM has no xid8 column type.
  */
 @Entity({ name: 'outbox_event' })
 export class OutboxEventEntity {

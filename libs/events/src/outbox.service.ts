@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager } from 'typeorm';
 import { NewEvent, payloadMismatches } from './catalogue';
 import { DomainEvent, EventFeedPage } from './domain-event';
-import { OutboxEventEntity } from './outbox-event.entity';
+import { formatFeedCursor, parseFeedCursor } from './feed-cursor';
 
 export const EVENT_SOURCE = Symbol('EVENT_SOURCE');
 
@@ -19,9 +20,46 @@ export class UncataloguedEventError extends Error {
   }
 }
 
-// Transaction-scoped lock that serialises appends, making `seq` order equal commit order.
-// Without it a reader could see seq 11 committed before seq 10 and move its cursor past 10 forever.
-const APPEND_LOCK_KEY = 7_326_412;
+interface OutboxRow {
+  id: string;
+  seq: string;
+  txid: string;
+  type: string;
+  aggregate_id: string;
+  payload: Record<string, unknown>;
+  traceparent: string | null;
+  occurred_at: Date;
+}
+
+/**
+ * A page in feed order, (txid, seq), holding back every row whose transaction is not older
+ * than the oldest one still running (the snapshot's xmin). All older transactions are finished,
+ * so no row can later appear behind a cursor, and appends need no lock to order them (a seq-only
+ * reader could see seq 11 committed before seq 10 and move past 10 forever).
+ *
+ * A bare-seq cursor, as consumers stored them before txids, resumes right after the row with
+ * that seq: for rows written before the txid column (txid 0, kept in commit order by the old
+ * append lock) that is exact; for a newer row, stored by a consumer still on seq cursors, it
+ * moves on instead of replaying the first newer page forever.
+ */
+const PAGE_SQL = `
+  SELECT e.id, e.seq::text AS seq, e.txid::text AS txid, e.type, e.aggregate_id, e.payload, e.traceparent, e.occurred_at
+  FROM outbox_event e
+  WHERE (e.txid, e.seq) > (coalesce($1::xid8, (SELECT o.txid FROM outbox_event o WHERE o.seq = $2), '0'), $2::bigint)
+    AND e.txid < pg_snapshot_xmin(pg_current_snapshot())
+  ORDER BY e.txid, e.seq -- the columns, not the text aliases above
+  LIMIT $3`;
+
+/** The newest committed row the feed still holds back behind an older running transaction. */
+const HELD_SQL = `
+  SELECT max(txid)::text AS held FROM outbox_event WHERE txid >= pg_snapshot_xmin(pg_current_snapshot())`;
+const PASSED_SQL = 'SELECT pg_snapshot_xmin(pg_current_snapshot()) > $1::xid8 AS passed';
+
+// How long a page waits for the transactions that hold back already committed rows. Write
+// transactions take milliseconds, so an event committed before the request is almost always
+// in the answer; a stuck transaction costs each poll this much, not the whole poll timeout.
+const SETTLE_MS = 250;
+const SETTLE_STEP_MS = 10;
 
 @Injectable()
 export class OutboxService {
@@ -31,8 +69,8 @@ export class OutboxService {
   ) {}
 
   /**
-   * Appends events inside the caller's transaction. Call it last in the transaction:
-   * the lock it takes is held until commit. An event the catalogue does not describe fails
+   * Appends events inside the caller's transaction; it takes no lock, so concurrent writers
+   * don't queue behind each other. An event the catalogue does not describe fails
    * the whole transaction, so consumers never meet a payload they were not promised.
    */
   async append(manager: EntityManager, ...events: NewEvent[]): Promise<string[]> {
@@ -78,7 +116,6 @@ export class OutboxService {
   private async insert(manager: EntityManager, ids: string[], events: NewEvent[]): Promise<string[]> {
     const carrier: Record<string, string> = {};
     propagation.inject(context.active(), carrier);
-    await manager.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK_KEY]);
     const values: unknown[] = [];
     const rows = events.map((e, i) => {
       values.push(ids[i], e.type, e.aggregateId, JSON.stringify(e.payload), carrier.traceparent ?? null);
@@ -98,26 +135,41 @@ export class OutboxService {
   }
 
   async page(after: string, limit: number): Promise<EventFeedPage> {
-    const rows = await this.dataSource
-      .getRepository(OutboxEventEntity)
-      .createQueryBuilder('e')
-      .where('e.seq > :after', { after })
-      .orderBy('e.seq', 'ASC')
-      .limit(limit + 1)
-      .getMany();
+    const cursor = parseFeedCursor(after);
+    await this.settle();
+    const rows = (await this.dataSource.query(PAGE_SQL, [
+      cursor.bare ? null : cursor.txid,
+      cursor.seq,
+      limit + 1,
+    ])) as OutboxRow[];
     const hasMore = rows.length > limit;
     const events: DomainEvent[] = rows.slice(0, limit).map((r) => ({
       id: r.id,
-      seq: String(r.seq),
+      seq: r.seq,
+      position: formatFeedCursor(r),
       source: this.source,
       type: r.type,
-      aggregateId: r.aggregateId,
+      aggregateId: r.aggregate_id,
       payload: r.payload,
       traceparent: r.traceparent,
-      occurredAt: r.occurredAt.toISOString(),
+      occurredAt: r.occurred_at.toISOString(),
     }));
-    const headSeq = hasMore || events.length === 0 ? await this.headSeq() : events[events.length - 1].seq;
-    return { source: this.source, events, nextCursor: events.at(-1)?.seq ?? after, hasMore, headSeq };
+    // Always read: rows held back behind a running transaction are part of the head, and in
+    // (txid, seq) order the page's last seq need not be the largest.
+    const headSeq = await this.headSeq();
+    return { source: this.source, events, nextCursor: events.at(-1)?.position ?? after, hasMore, headSeq };
+  }
+
+  /** Waits, briefly, until every committed row is past the horizon (see SETTLE_MS). */
+  private async settle(): Promise<void> {
+    const [{ held }] = (await this.dataSource.query(HELD_SQL)) as Array<{ held: string | null }>;
+    if (held === null) return;
+    const until = Date.now() + SETTLE_MS;
+    while (Date.now() < until) {
+      const [{ passed }] = (await this.dataSource.query(PASSED_SQL, [held])) as Array<{ passed: boolean }>;
+      if (passed) return;
+      await sleep(SETTLE_STEP_MS);
+    }
   }
 
   /** Newest sequence number, for the outbox-lag metric. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { DomainEvent } from '@ha-shop/events';
+import { type DomainEvent, formatFeedCursor, parseFeedCursor } from '@ha-shop/events';
 import { consumeSpan } from '@ha-shop/observability';
 import { DataSource, EntityManager } from 'typeorm';
 import { project } from './event-projection';
@@ -22,12 +22,13 @@ export class EventApplier {
     return manager ? run(manager) : this.dataSource.transaction(run);
   }
 
+  /** The `after` for the next poll: the position of the last applied event. */
   async cursor(source: string, manager: EntityManager = this.dataSource.manager): Promise<string> {
-    const rows: Array<{ last_seq: string }> = await manager.query(
-      'SELECT last_seq::text FROM feed_cursor WHERE source = $1',
+    const rows: Array<{ txid: string; seq: string }> = await manager.query(
+      'SELECT last_txid::text AS txid, last_seq::text AS seq FROM feed_cursor WHERE source = $1',
       [source],
     );
-    return rows[0]?.last_seq ?? '0';
+    return rows[0] ? formatFeedCursor(rows[0]) : '0';
   }
 
   private async applyInTransaction(
@@ -42,10 +43,15 @@ export class EventApplier {
     }
     const last = events.at(-1);
     if (last) {
+      // A producer from before positions sends none: its seq is a position with txid 0.
+      const at = parseFeedCursor(last.position ?? last.seq);
+      // Only forward: a replayed older page must not rewind the cursor.
       await m.query(
-        `INSERT INTO feed_cursor (source, last_seq) VALUES ($1, $2)
-         ON CONFLICT (source) DO UPDATE SET last_seq = greatest(feed_cursor.last_seq, EXCLUDED.last_seq), updated_at = now()`,
-        [source, last.seq],
+        `INSERT INTO feed_cursor (source, last_txid, last_seq) VALUES ($1, $2, $3)
+         ON CONFLICT (source) DO UPDATE
+           SET last_txid = EXCLUDED.last_txid, last_seq = EXCLUDED.last_seq, updated_at = now()
+           WHERE (feed_cursor.last_txid, feed_cursor.last_seq) < (EXCLUDED.last_txid, EXCLUDED.last_seq)`,
+        [source, at.txid, at.seq],
       );
     }
     return { applied, duplicates: events.length - applied };

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import type { EventFeedPage } from '@ha-shop/events';
+import { type EventFeedPage, parseFeedCursor } from '@ha-shop/events';
 import { withSpan } from '@ha-shop/observability';
 import { PolicyRegistry, ServiceClient } from '@ha-shop/resilience';
 import { DataSource } from 'typeorm';
@@ -121,9 +121,11 @@ export class FeedPuller implements OnApplicationBootstrap, OnModuleDestroy {
       feed.status.headSeq = page.headSeq;
       this.metrics.consumed.inc({ source: feed.source }, result.applied);
       this.metrics.duplicates.inc({ source: feed.source }, result.duplicates);
+      // Feed order is (txid, seq), so the cursor's seq may trail a few events already applied:
+      // the lag over-counts by at most the transactions committing at the moment.
       this.metrics.lag.set(
         { source: feed.source },
-        Math.max(0, Number(page.headSeq) - Number(page.nextCursor)),
+        Math.max(0, Number(page.headSeq) - Number(parseFeedCursor(page.nextCursor).seq)),
       );
       return page.hasMore;
     });
