@@ -11,6 +11,10 @@ export interface DatabaseOptions {
   statementTimeoutMs?: number;
 }
 
+// Far above any request's transaction (milliseconds; the feed poll's HTTP call is bounded by its
+// client timeout), far below "analytics stalls for minutes".
+const IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
+
 /**
  * Pool settings chosen to fail fast: when PostgreSQL is down a request gets a 503
  * within ~2 s instead of hanging, and the pool reconnects by itself once it is back.
@@ -31,6 +35,9 @@ export function dataSourceOptions(opts: DatabaseOptions): DataSourceOptions {
       idleTimeoutMillis: 10_000,
       statement_timeout: opts.statementTimeoutMs ?? 5000,
       query_timeout: (opts.statementTimeoutMs ?? 5000) + 1000,
+      // A transaction left open (a bug, a hung caller) holds back every outbox feed on the
+      // cluster (their horizon is the oldest running transaction) and keeps row locks; end it.
+      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
       keepAlive: true,
     },
   };

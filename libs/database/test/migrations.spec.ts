@@ -39,4 +39,19 @@ describe('database helpers', () => {
     expect(applied.flat()).toEqual(['CreateWidgets1700000000000']);
     expect(await runMigrations(opts)).toEqual([]);
   });
+
+  it('ends a transaction a caller leaves open, so it cannot hold back the outbox feeds', async () => {
+    const url = await createTestDatabase();
+    const ds = await new DataSource(
+      dataSourceOptions({ url, applicationName: 'test', entities: [] }),
+    ).initialize();
+    try {
+      const setting = async (name: string) =>
+        ((await ds.query(`SELECT current_setting('${name}') AS value`)) as Array<{ value: string }>)[0].value;
+      expect(await setting('idle_in_transaction_session_timeout')).toBe('30s');
+      expect(await setting('statement_timeout')).toBe('5s');
+    } finally {
+      await ds.destroy();
+    }
+  });
 });
