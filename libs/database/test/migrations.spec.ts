@@ -43,7 +43,7 @@ describe('database helpers', () => {
   it('ends a transaction a caller leaves open, so it cannot hold back the outbox feeds', async () => {
     const url = await createTestDatabase();
     const ds = await new DataSource(
-      dataSourceOptions({ url, applicationName: 'test', entities: [] }),
+      dataSourceOptions({ url, applicationName: 'test', entities: [], migrations: [] }),
     ).initialize();
     try {
       const setting = async (name: string) =>
