@@ -51,6 +51,18 @@ export class CartRepository {
     return rows[0];
   }
 
+  /** The cart and the SKUs of its lines, in one statement: what an add needs before pricing. */
+  async findWithSkus(id: string): Promise<{ cart: CartRow; skus: string[] } | undefined> {
+    const rows: Array<CartRow & { skus: string[] }> = await this.ds.query(
+      `SELECT ${CART_COLUMNS}, array(SELECT sku FROM cart_item i WHERE i.cart_id = cart.id ORDER BY added_at, sku) AS skus
+         FROM cart WHERE id = $1`,
+      [id],
+    );
+    if (!rows[0]) return undefined;
+    const { skus, ...cart } = rows[0];
+    return { cart, skus };
+  }
+
   async items(cartId: string, m: EntityManager = this.ds.manager): Promise<CartItemRow[]> {
     return m.query(`SELECT ${ITEM_COLUMNS} FROM cart_item WHERE cart_id = $1 ORDER BY added_at, sku`, [
       cartId,
@@ -106,40 +118,24 @@ export class CartRepository {
     return rows[0];
   }
 
-  async otherLineCurrencies(m: EntityManager, cartId: string, sku: string): Promise<string[]> {
-    const rows: Array<{ currency: string }> = await m.query(
-      'SELECT DISTINCT currency FROM cart_item WHERE cart_id = $1 AND sku <> $2',
-      [cartId, sku],
-    );
-    return rows.map((r) => r.currency);
-  }
-
-  async countOtherLines(m: EntityManager, cartId: string, sku: string): Promise<number> {
-    const rows: Array<{ n: number }> = await m.query(
-      'SELECT count(*)::int AS n FROM cart_item WHERE cart_id = $1 AND sku <> $2',
-      [cartId, sku],
-    );
-    return rows[0].n;
-  }
-
-  /** Adds to a line, refusing (undefined) when the line would exceed the per-line maximum. */
+  /** Adds to a line and returns it, refusing (undefined) when it would exceed the per-line maximum. */
   async addToLine(
     m: EntityManager,
     cartId: string,
     item: ItemSnapshot,
     quantity: number,
-  ): Promise<number | undefined> {
-    const rows: Array<{ quantity: number }> = await m.query(
+  ): Promise<CartItemRow | undefined> {
+    const rows: CartItemRow[] = await m.query(
       `INSERT INTO cart_item (cart_id, sku, quantity, name, unit_price, currency, available)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (cart_id, sku) DO UPDATE
          SET quantity = cart_item.quantity + EXCLUDED.quantity, name = EXCLUDED.name, unit_price = EXCLUDED.unit_price,
              currency = EXCLUDED.currency, available = EXCLUDED.available, priced_at = now()
          WHERE cart_item.quantity + EXCLUDED.quantity <= ${MAX_LINE_QUANTITY}
-       RETURNING quantity`,
+       RETURNING ${ITEM_COLUMNS}`,
       [cartId, item.sku, quantity, item.name, item.unitPrice, item.currency, item.available],
     );
-    return rows[0]?.quantity;
+    return rows[0];
   }
 
   async setQuantity(m: EntityManager, cartId: string, sku: string, quantity: number): Promise<boolean> {

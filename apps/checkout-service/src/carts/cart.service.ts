@@ -8,20 +8,17 @@ import { DataSource, EntityManager } from 'typeorm';
 import { PricedSku } from '../clients/client-types';
 import { ProductClient } from '../clients/product.client';
 import { CheckoutEnv } from '../config/checkout.env';
-import { CartAccess, CartCaller, cartNotFound, cartTokenMatches, newCartToken } from './cart-access';
 import {
-  CartItemRow,
-  CartRepository,
-  CartRow,
-  ItemSnapshot,
-  MAX_LINE_QUANTITY,
-  MAX_LINES,
-} from './cart.repository';
+  CartAccess,
+  CartCaller,
+  canAccessCart,
+  cartNotFound,
+  cartTokenMatches,
+  newCartToken,
+} from './cart-access';
+import { CartRepository, CartRow, MAX_LINE_QUANTITY, MAX_LINES } from './cart.repository';
+import { applyPrices, sameSnapshot, snapshotOf, snapshotOfLine, withLine } from './cart-lines';
 import { CartView, toCartView } from './cart.view';
-
-export function snapshotOf(p: PricedSku): ItemSnapshot {
-  return { sku: p.sku, name: p.name, unitPrice: p.unitPrice, currency: p.currency, available: p.active };
-}
 
 @Injectable()
 export class CartService {
@@ -49,11 +46,17 @@ export class CartService {
     return this.view(await this.access.load(cartId, caller));
   }
 
+  /**
+   * Prices the new SKU (and re-prices the other lines) at product-service, then, on the locked
+   * cart: the checks, the line, the snapshots of the other lines that changed, the event. The
+   * lines are read once, under the lock, and the answer is built from them and the written line.
+   */
   async addItem(cartId: string, caller: CartCaller, sku: string, quantity: number): Promise<CartView> {
-    const cart = await this.access.load(cartId, caller);
+    const found = await this.repo.findWithSkus(cartId);
+    if (!found || !canAccessCart(found.cart, caller)) throw cartNotFound();
+    const cart = found.cart;
     assertActive(cart);
-    const existing = await this.repo.items(cart.id);
-    const skus = [sku, ...existing.map((i) => i.sku).filter((s) => s !== sku)];
+    const skus = [sku, ...found.skus.filter((s) => s !== sku)];
     const prices = await RequestContext.within(this.env.CART_PRICE_DEADLINE_MS, () =>
       this.product.prices(skus),
     ).catch((err: unknown) => {
@@ -71,10 +74,11 @@ export class CartService {
       });
     }
 
-    const locked = await this.ds.transaction(async (m) => {
+    const view = await this.ds.transaction(async (m) => {
       const row = await this.repo.lockActive(m, cart.id);
       if (!row) throw cartNotActive();
-      const currencies = await this.repo.otherLineCurrencies(m, cart.id, sku);
+      const others = (await this.repo.items(cart.id, m)).filter((l) => l.sku !== sku);
+      const currencies = [...new Set(others.map((l) => l.currency))];
       if (currencies.some((c) => c !== priced.currency)) {
         throw new ProblemException(
           422,
@@ -82,11 +86,11 @@ export class CartService {
           `SKU ${sku} is priced in ${priced.currency}, the cart in ${currencies[0]}.`,
         );
       }
-      if ((await this.repo.countOtherLines(m, cart.id, sku)) >= MAX_LINES) {
+      if (others.length >= MAX_LINES) {
         throw new ProblemException(422, 'cart-full', `A cart holds at most ${MAX_LINES} different items.`);
       }
-      const lineQuantity = await this.repo.addToLine(m, cart.id, snapshotOf(priced), quantity);
-      if (lineQuantity === undefined) {
+      const line = await this.repo.addToLine(m, cart.id, snapshotOf(priced), quantity);
+      if (line === undefined) {
         throw new ProblemException(
           422,
           'quantity-limit',
@@ -97,7 +101,19 @@ export class CartService {
           },
         );
       }
-      await this.refreshSnapshots(m, cart.id, prices.bySku, prices.missing);
+      // Only lines whose stored snapshot differs from the fresh read are written: usually none.
+      const refreshed = applyPrices(others, prices.bySku, prices.missing);
+      const changed = refreshed.filter((l, i) => !sameSnapshot(l, others[i]));
+      await this.repo.updateSnapshots(
+        cart.id,
+        changed.filter((l) => prices.bySku.has(l.sku)).map(snapshotOfLine),
+        m,
+      );
+      await this.repo.markUnavailable(
+        cart.id,
+        changed.filter((l) => !prices.bySku.has(l.sku)).map((l) => l.sku),
+        m,
+      );
       await this.outbox.append(m, {
         type: EVENTS.cartItemAdded,
         aggregateId: cart.id,
@@ -106,15 +122,15 @@ export class CartService {
           userId: cart.userId,
           sku,
           quantity,
-          lineQuantity,
+          lineQuantity: line.quantity,
           unitPrice: priced.unitPrice,
           currency: priced.currency,
         },
       });
-      return row;
+      return toCartView(row, withLine(refreshed, line), false);
     });
     businessMetrics().cartAdds.inc();
-    return toCartView(locked, await this.repo.items(cart.id), false);
+    return view;
   }
 
   async setQuantity(cartId: string, caller: CartCaller, sku: string, quantity: number): Promise<CartView> {
@@ -213,14 +229,6 @@ export class CartService {
     await this.repo.updateSnapshots(cartId, [...bySku.values()].map(snapshotOf), m);
     await this.repo.markUnavailable(cartId, missing, m);
   }
-}
-
-function applyPrices(items: CartItemRow[], bySku: Map<string, PricedSku>, missing: string[]): CartItemRow[] {
-  return items.map((i) => {
-    const p = bySku.get(i.sku);
-    if (p) return { ...i, ...snapshotOf(p) };
-    return missing.includes(i.sku) ? { ...i, available: false } : i;
-  });
 }
 
 function assertActive(cart: CartRow): void {

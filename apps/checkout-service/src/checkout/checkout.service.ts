@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Principal } from '@ha-shop/auth';
 import { fingerprint } from '@ha-shop/database';
-import { EVENTS, OutboxService } from '@ha-shop/events';
+import { EVENTS, type NewEvent, OutboxService } from '@ha-shop/events';
 import { businessMetrics } from '@ha-shop/observability';
 import { DependencyUnavailableError, isDependencyUnavailable } from '@ha-shop/resilience';
 import { mapError, ProblemException, RequestContext, ServiceUnavailableProblem } from '@ha-shop/service-kit';
@@ -86,19 +86,13 @@ export class CheckoutService {
     cartToken: string | undefined,
     attempt: { ctx?: CheckoutContext },
   ): Promise<SagaOutcome> {
-    const cart = await this.loadCart(dto.cartId, principal, cartToken, claim.orderId);
     const email = dto.email ?? principal?.email ?? null;
-    if (!principal && !email) {
-      throw new ProblemException(
-        422,
-        'email-required',
-        'Guests need to give an email address for the order.',
-      );
-    }
-    if (!claim.takeover) {
-      await this.announce(claim.orderId, cart, principal);
-      businessMetrics().checkoutsStarted.inc();
-    }
+    // A takeover resumes a checkout that was announced already.
+    const cart = await this.loadCart(dto.cartId, principal, cartToken, claim.orderId, {
+      email,
+      announce: !claim.takeover,
+    });
+    if (!claim.takeover) businessMetrics().checkoutsStarted.inc();
     // Kept by the caller: after a failure it tells whether a reservation was left behind.
     attempt.ctx = {
       orderId: claim.orderId,
@@ -130,13 +124,15 @@ export class CheckoutService {
   /**
    * The cart and its lines as one consistent read: FOR SHARE holds off line changes until the
    * lines are read, so the version checked when the order is created matches what was priced.
-   * On a takeover the cart may already be checked out by this very order.
+   * On a takeover the cart may already be checked out by this very order. checkout.started goes
+   * into the outbox in the same transaction (one round trip less than a transaction of its own).
    */
   private async loadCart(
     cartId: string,
     principal: Principal | undefined,
     cartToken: string | undefined,
     orderId: string,
+    opts: { email: string | null; announce: boolean },
   ): Promise<{ row: CartRow; items: CartItemRow[] }> {
     return this.ds.transaction(async (m) => {
       const row = await this.carts.lockShared(m, cartId);
@@ -145,17 +141,26 @@ export class CheckoutService {
         if (!(await this.orders.existsForCart(m, orderId, cartId)))
           throw new ProblemException(409, 'cart-not-active', 'The cart is already checked out.');
       }
-      return { row, items: await this.carts.items(cartId, m) };
+      const cart = { row, items: await this.carts.items(cartId, m) };
+      if (!principal && !opts.email) {
+        throw new ProblemException(
+          422,
+          'email-required',
+          'Guests need to give an email address for the order.',
+        );
+      }
+      if (opts.announce) await this.outbox.append(m, this.announcement(orderId, cart, principal));
+      return cart;
     });
   }
 
   /** checkout.started: the funnel step between "added to cart" and "order placed". */
-  private async announce(
+  private announcement(
     orderId: string,
     cart: { row: CartRow; items: CartItemRow[] },
     principal?: Principal,
-  ) {
-    await this.outbox.appendStandalone({
+  ): NewEvent {
+    return {
       type: EVENTS.checkoutStarted,
       aggregateId: cart.row.id,
       payload: {
@@ -167,7 +172,7 @@ export class CheckoutService {
         subtotal: cart.items.reduce((n, i) => n + i.quantity * i.unitPrice, 0),
         currency: cart.items[0]?.currency ?? null,
       },
-    });
+    };
   }
 
   /**

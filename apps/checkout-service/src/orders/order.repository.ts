@@ -57,10 +57,22 @@ export class OrderRepository {
   }
 
   async insert(m: EntityManager, o: NewOrder): Promise<OrderRow> {
+    const row = await this.insertIfAbsent(m, o);
+    if (!row) throw new Error(`order ${o.id} exists already`);
+    return row;
+  }
+
+  /**
+   * The new order, or undefined when an order with its id exists (a retry that took over the
+   * key of a request that got this far): a concurrent insert of the same id waits for that
+   * transaction, so afterwards the caller finds the row.
+   */
+  async insertIfAbsent(m: EntityManager, o: NewOrder): Promise<OrderRow | undefined> {
     const rows: OrderRow[] = await m.query(
       `INSERT INTO orders AS o (id, user_id, email, cart_id, status, currency, subtotal, shipping, total, lines, shipping_address,
                                reservation_key, payment_key)
        VALUES ($1, $2, $3, $4, 'PENDING_PAYMENT', $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11, $12)
+       ON CONFLICT (id) DO NOTHING
        RETURNING ${ORDER_COLUMNS}`,
       [
         o.id,

@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ProductEnv } from '../config/product.env';
 import { CreateReservationDto, ReservationDto } from './dto/inventory.dto';
 import { ReservationItem, ReservationStatus } from './reservation.entity';
+import { canonical, moveReserved, takeStock, throwShortage } from './stock-moves';
 
 interface ReservationRow {
   reservation_key: string;
@@ -73,6 +74,17 @@ export class ReservationService {
   /** Reserved units become sold. Idempotent; after expiry it takes the stock again if it is still there. */
   commit(key: string): Promise<ReservationDto> {
     return this.dataSource.transaction(async (m) => {
+      // The checkout's case, a reservation still held, in one statement that also locks it.
+      const claimed = await settleReserved(m, key, 'committed');
+      if (claimed) {
+        await moveReserved(m, claimed.items, 'sold');
+        await this.outbox.append(m, {
+          type: EVENTS.inventoryCommitted,
+          aggregateId: key,
+          payload: { reservationKey: key, items: claimed.items, afterExpiry: false },
+        });
+        return toDto(claimed);
+      }
       const current = await this.find(m, key, true);
       if (current.status === 'committed') return toDto(current);
       if (current.status === 'released') {
@@ -104,6 +116,16 @@ export class ReservationService {
   /** Reserved units go back on sale. Idempotent (also for an expired reservation); a committed one is a 409. */
   release(key: string): Promise<ReservationDto> {
     return this.dataSource.transaction(async (m) => {
+      const claimed = await settleReserved(m, key, 'released');
+      if (claimed) {
+        await moveReserved(m, claimed.items, 'available');
+        await this.outbox.append(m, {
+          type: EVENTS.inventoryReleased,
+          aggregateId: key,
+          payload: { reservationKey: key, items: claimed.items, reason: 'released' },
+        });
+        return toDto(claimed);
+      }
       const current = await this.find(m, key, true);
       if (current.status === 'released' || current.status === 'expired') return toDto(current);
       if (current.status === 'committed') {
@@ -174,49 +196,25 @@ export class ReservationService {
   }
 }
 
-/** Sorted by SKU: the lock order, and the stored form a replay is compared with. */
-function canonical(items: ReservationItem[]): ReservationItem[] {
-  return items
-    .map((i) => ({ sku: i.sku, quantity: i.quantity }))
-    .sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
-}
-
 function fingerprint(items: ReservationItem[]): string {
   return canonical(items)
     .map((i) => `${i.sku}*${i.quantity}`)
     .join(',');
 }
 
-/** Takes units from `available` (into `reserved` or straight to `sold`); returns the items that could not be taken. */
-async function takeStock(
+/** Marks a reservation that is still 'reserved' committed or released; undefined when it is not (or missing). */
+async function settleReserved(
   m: EntityManager,
-  items: ReservationItem[],
-  into: 'reserved' | 'sold',
-): Promise<ReservationItem[]> {
-  const short: ReservationItem[] = [];
-  for (const item of canonical(items)) {
-    const [rows]: [unknown[], number] = await m.query(
-      `UPDATE stock SET available = available - $2, ${into} = ${into} + $2, updated_at = now()
-        WHERE sku = $1 AND available >= $2 RETURNING available`,
-      [item.sku, item.quantity],
-    );
-    if (rows.length === 0) short.push(item);
-  }
-  return short;
-}
-
-/** Moves units out of `reserved`; the CHECK constraint turns any bookkeeping bug into an error, not bad stock. */
-async function moveReserved(
-  m: EntityManager,
-  items: ReservationItem[],
-  to: 'available' | 'sold',
-): Promise<void> {
-  for (const item of canonical(items)) {
-    await m.query(
-      `UPDATE stock SET reserved = reserved - $2, ${to} = ${to} + $2, updated_at = now() WHERE sku = $1`,
-      [item.sku, item.quantity],
-    );
-  }
+  key: string,
+  status: 'committed' | 'released',
+): Promise<ReservationRow | undefined> {
+  const column = status === 'committed' ? 'committed_at' : 'released_at';
+  const [rows]: [ReservationRow[], number] = await m.query(
+    `UPDATE reservation SET status = $2, ${column} = now(), updated_at = now()
+      WHERE reservation_key = $1 AND status = 'reserved' RETURNING *`,
+    [key, status],
+  );
+  return rows[0];
 }
 
 async function setStatus(
@@ -230,27 +228,6 @@ async function setStatus(
     [key, status],
   );
   return row;
-}
-
-async function throwShortage(m: EntityManager, short: ReservationItem[], detail?: string): Promise<never> {
-  const found: Array<{ sku: string; available: number }> = await m.query(
-    'SELECT sku, available FROM stock WHERE sku = ANY($1::text[])',
-    [short.map((s) => s.sku)],
-  );
-  const available = new Map(found.map((f) => [f.sku, f.available]));
-  const unknown = short.filter((s) => !available.has(s.sku)).map((s) => s.sku);
-  if (unknown.length > 0) {
-    throw new ProblemException(422, 'unknown-sku', `Unknown SKU: ${unknown.join(', ')}.`, { skus: unknown });
-  }
-  throw new ProblemException(
-    409,
-    'out-of-stock',
-    detail ?? `Not enough stock for: ${short.map((s) => s.sku).join(', ')}.`,
-    {
-      skus: short.map((s) => s.sku),
-      items: short.map((s) => ({ sku: s.sku, requested: s.quantity, available: available.get(s.sku) ?? 0 })),
-    },
-  );
 }
 
 function toDto(r: ReservationRow): ReservationDto {
