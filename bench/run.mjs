@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { benchConfig } from './lib/config.mjs';
 import { coldStarts } from './lib/cold-start.mjs';
+import { measureCheckout } from './lib/checkout-cost.mjs';
 import { measure } from './lib/load.mjs';
 import { MemorySampler, memorySnapshot, postgresPssMb } from './lib/memory.mjs';
 import { startPlatform } from './lib/platform.mjs';
@@ -33,9 +34,12 @@ async function startCeiling() {
 async function repetition(platform, ceiling, rep, skuOffset) {
   const base = { connections: cfg.connections, durationS: cfg.durationS, warmupS: cfg.warmupS };
   const run = { http: {} };
-  run.ceiling = await measure('autocannon', { ...base, kind: 'get', origin: ceiling.origin, paths: ['/'] });
-  log(`rep ${rep} ceiling: ${run.ceiling.okPerSec.toFixed(0)} req/s`);
-  for (const scenario of HTTP_SCENARIOS) {
+  const wanted = (id) => cfg.scenarios.includes(id);
+  if (wanted('ceiling')) {
+    run.ceiling = await measure('autocannon', { ...base, kind: 'get', origin: ceiling.origin, paths: ['/'] });
+    log(`rep ${rep} ceiling: ${run.ceiling.okPerSec.toFixed(0)} req/s`);
+  }
+  for (const scenario of HTTP_SCENARIOS.filter((s) => wanted(s.id))) {
     for (const t of targets(platform, scenario)) {
       const s = await measure('autocannon', httpJob(cfg, platform, scenario, t));
       run.http[`${scenario.name} / ${t.target}`] = { scenario: scenario.name, target: t.target, ...s };
@@ -44,7 +48,8 @@ async function repetition(platform, ceiling, rep, skuOffset) {
       );
     }
   }
-  run.checkout = await measure('checkout', {
+  if (!wanted('checkout')) return run;
+  run.checkout = await measureCheckout(platform, {
     root: cfg.root,
     origin: platform.edgeUrl,
     prefix: '/api',
@@ -56,9 +61,18 @@ async function repetition(platform, ceiling, rep, skuOffset) {
   });
   const c = run.checkout;
   log(
-    `rep ${rep} checkout: ${c.completedPerSec.toFixed(1)}/s, p50 ${fmt(c.p50Ms)} ms, p99 ${fmt(c.p99Ms)} ms, failed ${c.failed}`,
+    `rep ${rep} checkout: ${c.completedPerSec.toFixed(1)}/s, p50 ${fmt(c.p50Ms)} ms, p99 ${fmt(c.p99Ms)} ms, failed ${c.failed}, ${costLine(c.cost)}`,
   );
   return run;
+}
+
+function costLine(cost) {
+  if (!cost) return 'no CPU figures';
+  const groups = Object.entries(cost.netCpuMsPerCheckout)
+    .map(([g, ms]) => `${g} ${fmt(ms)}`)
+    .join(', ');
+  const sql = cost.sqlPerCheckout;
+  return `CPU ms/checkout ${fmt(cost.totalCpuMsPerCheckout)}, less idle ${fmt(cost.totalNetCpuMsPerCheckout)} (${groups})${sql ? `, per checkout: ${fmt(sql.xacts)} transactions, ${fmt(sql.scans)} scans, ${fmt(sql.written)} rows written` : ''}`;
 }
 
 async function main() {
@@ -86,19 +100,25 @@ async function main() {
     process.once(signal, () => void stopAll().then(() => process.exit(130)));
   try {
     // Before the shop starts: a build that has to run must not share the cores with any measurement.
-    log(`storefront production build (BENCH_STOREFRONT_BUILD=${cfg.storefrontBuild})`);
-    const storefrontBuild = await buildStorefront(cfg.root, cfg.storefrontBuild);
-    log(
-      `storefront build: ${storefrontBuild.ok ? (storefrontBuild.reused ? 'reused' : 'built') : storefrontBuild.error}`,
-    );
+    let storefrontBuild = { ok: false, error: 'skipped (BENCH_SCENARIOS)' };
+    if (cfg.scenarios.includes('storefront')) {
+      log(`storefront production build (BENCH_STOREFRONT_BUILD=${cfg.storefrontBuild})`);
+      storefrontBuild = await buildStorefront(cfg.root, cfg.storefrontBuild);
+      log(
+        `storefront build: ${storefrontBuild.ok ? (storefrontBuild.reused ? 'reused' : 'built') : storefrontBuild.error}`,
+      );
+    }
     const ceiling = (started.ceiling = await startCeiling());
     const platform = await startPlatform(cfg, (stop) => (started.stopPlatform = stop));
     machine.postgres = platform.postgresVersion;
     log(`catalog: ${platform.catalog.products} products, ${platform.catalog.variants} variants`);
     await sleep(2000);
     const idle = memorySnapshot(platform);
-    log(`cold starts (${cfg.startupRuns} per service)`);
-    const coldStart = await coldStarts(platform, cfg.startupRuns, cfg.coldStartServices);
+    let coldStart = { bareNodeMs: null, services: {} };
+    if (cfg.scenarios.includes('cold-start')) {
+      log(`cold starts (${cfg.startupRuns} per service)`);
+      coldStart = await coldStarts(platform, cfg.startupRuns, cfg.coldStartServices);
+    }
     const sampler = new MemorySampler(platform);
     let peakPostgresPssMb = 0;
     const pgSampler = setInterval(() => {
@@ -108,11 +128,11 @@ async function main() {
     let skuOffset = 0;
     for (let rep = 1; rep <= cfg.repeat; rep++) {
       const run = await repetition(platform, ceiling, rep, skuOffset);
-      skuOffset += run.checkout.skusUsed;
+      skuOffset += run.checkout?.skusUsed ?? 0;
       runs.push(run);
     }
     let shoppers;
-    if (cfg.shoppers > 0) {
+    if (cfg.shoppers > 0 && cfg.scenarios.includes('shoppers')) {
       log(`shoppers: ${cfg.shoppers} with k6 for ${cfg.shoppersDurationS} s (once, not per repetition)`);
       shoppers = await runShoppers(cfg, platform, log);
       log(
@@ -123,8 +143,10 @@ async function main() {
     const peak = sampler.stop();
     // Last, alone: the storefront runs only while its pages are measured.
     const storefront = { build: storefrontBuild };
-    if (storefrontBuild.ok) Object.assign(storefront, await measureStorefront(cfg.root, platform));
-    log(`storefront first-load JS: ${storefront.error ?? `${storefront.pages?.length ?? 0} pages`}`);
+    if (storefrontBuild.ok) {
+      Object.assign(storefront, await measureStorefront(cfg.root, platform));
+      log(`storefront first-load JS: ${storefront.error ?? `${storefront.pages?.length ?? 0} pages`}`);
+    }
     const results = summarise(runs);
     // Other work on the machine shows here: the figures are only comparable at similar loads.
     machine.loadAverageAtEnd = loadavg().map((x) => Number(x.toFixed(2)));
@@ -135,7 +157,7 @@ async function main() {
       catalog: { products: platform.catalog.products, variants: platform.catalog.variants },
       results,
       orders: {
-        accepted: runs.reduce((a, r) => a + r.checkout.accepted, 0) + (shoppers?.ordersAccepted ?? 0),
+        accepted: runs.reduce((a, r) => a + (r.checkout?.accepted ?? 0), 0) + (shoppers?.ordersAccepted ?? 0),
         stored: await ordersStored(platform),
       },
       memory: {
@@ -146,7 +168,7 @@ async function main() {
       },
       coldStart,
       shoppers,
-      storefront,
+      storefront: cfg.scenarios.includes('storefront') ? storefront : undefined,
       runs,
     };
     const files = writeReport(cfg.outDir, report);

@@ -81,12 +81,16 @@ async function run(job) {
   if (job.warmupS > 0) await phase(job.warmupS, () => undefined);
   const latencies = [];
   const failures = {};
+  // Tells the bench to read CPU time and database counters now: the window is exactly the
+  // measured phase, which ends only when every customer's last journey has.
+  process.send({ window: 'start' });
   const started = performance.now();
   await phase(job.durationS, (failure, ms) => {
     if (failure) failures[failure] = (failures[failure] ?? 0) + 1;
     else latencies.push(ms);
   });
   const elapsedS = (performance.now() - started) / 1000;
+  process.send({ window: 'end' });
   await pool.close();
   latencies.sort((a, b) => a - b);
   const at = (q) =>

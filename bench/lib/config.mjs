@@ -1,5 +1,6 @@
 // What one `make bench` run does, from the environment (docs/performance.md lists every knob).
 import { resolve } from 'node:path';
+import { SCENARIO_IDS } from './scenarios.mjs';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -18,6 +19,18 @@ function oneOf(name, fallback, allowed) {
   return raw;
 }
 
+/** BENCH_SCENARIOS: a comma list of SCENARIO_IDS (bench/lib/scenarios.mjs), all when unset. */
+function scenarios() {
+  const raw = (process.env.BENCH_SCENARIOS ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  const unknown = raw.filter((x) => !SCENARIO_IDS.includes(x));
+  if (unknown.length > 0)
+    throw new Error(`BENCH_SCENARIOS: unknown ${unknown.join(', ')}; known: ${SCENARIO_IDS.join(', ')}`);
+  return raw.length > 0 ? raw : [...SCENARIO_IDS];
+}
+
 export function benchConfig() {
   return {
     root: REPO_ROOT,
@@ -31,6 +44,8 @@ export function benchConfig() {
     connections: Math.round(num('BENCH_CONNECTIONS', 50, 1, 1000)),
     /** Concurrent customers in the checkout scenario. */
     customers: Math.round(num('BENCH_CUSTOMERS', 20, 1, 1000)),
+    /** Which scenarios run (BENCH_SCENARIOS); without `ceiling`, no ratio to the ceiling is given. */
+    scenarios: scenarios(),
     /** k6 shoppers with think time (load/shop.js LOAD_PROFILE=shoppers), once per bench; 0 skips. */
     shoppers: Math.round(num('BENCH_SHOPPERS', 1000, 0, 1000)),
     /** Seconds the shoppers scenario holds its full crowd (plus a ramp up and down). */

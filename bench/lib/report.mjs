@@ -17,18 +17,25 @@ function mergeCounts(maps) {
 
 /** `runs`: one entry per repetition, `{ ceiling, http: {key: summary}, checkout: summary }`. */
 export function summarise(runs) {
-  const ceiling = {
-    okPerSec: round(median(runs.map((r) => r.ceiling.okPerSec)), 0),
-    p50Ms: median(runs.map((r) => r.ceiling.p50Ms)),
-    p99Ms: median(runs.map((r) => r.ceiling.p99Ms)),
-  };
+  const withCeiling = runs.filter((r) => r.ceiling);
+  const ceiling = withCeiling.length
+    ? {
+        okPerSec: round(median(withCeiling.map((r) => r.ceiling.okPerSec)), 0),
+        p50Ms: median(withCeiling.map((r) => r.ceiling.p50Ms)),
+        p99Ms: median(withCeiling.map((r) => r.ceiling.p99Ms)),
+      }
+    : null;
+  // Without the ceiling (BENCH_SCENARIOS), there is no ratio to it.
+  const ratio = (xs) => (ceiling ? round(median(xs), 5) : null);
   const http = Object.keys(runs[0].http).map((key) => {
     const reps = runs.map((r) => r.http[key]);
     return {
       scenario: reps[0].scenario,
       target: reps[0].target,
       okPerSec: round(median(reps.map((s) => s.okPerSec)), 0),
-      ratioToCeiling: round(median(runs.map((r) => r.http[key].okPerSec / r.ceiling.okPerSec)), 4),
+      ratioToCeiling: ceiling
+        ? round(median(runs.map((r) => r.http[key].okPerSec / r.ceiling.okPerSec)), 4)
+        : null,
       p50Ms: median(reps.map((s) => s.p50Ms)),
       p99Ms: median(reps.map((s) => s.p99Ms)),
       non2xx: sum(reps.map((s) => s.non2xx)),
@@ -42,19 +49,55 @@ export function summarise(runs) {
     const direct = http.find((d) => d.scenario === row.scenario && d.target === 'direct');
     row.ratioToDirect = direct?.okPerSec ? round(row.okPerSec / direct.okPerSec, 3) : null;
   }
+  return { ceiling, http, checkout: runs[0].checkout ? summariseCheckout(runs, ratio) : null };
+}
+
+function summariseCheckout(runs, ratio) {
   const c = runs.map((r) => r.checkout);
   const failures = mergeCounts(c.map((s) => s.failures));
-  const checkout = {
+  return {
     completedPerSec: round(median(c.map((s) => s.completedPerSec)), 1),
-    ratioToCeiling: round(median(runs.map((r) => r.checkout.completedPerSec / r.ceiling.okPerSec)), 5),
+    ratioToCeiling: ratio(runs.map((r) => r.checkout.completedPerSec / r.ceiling?.okPerSec)),
     p50Ms: round(median(c.map((s) => s.p50Ms)), 1),
     p99Ms: round(median(c.map((s) => s.p99Ms)), 1),
     completed: sum(c.map((s) => s.completed)),
     failed: sum(c.map((s) => s.failed)),
     failures,
     repetitions: c.map((s) => round(s.completedPerSec, 1)),
+    cost: medianCost(c.map((s) => s.cost).filter(Boolean)),
   };
-  return { ceiling, http, checkout };
+}
+
+/** Each figure's median over the repetitions (per process group, per service database). */
+function medianCost(costs) {
+  if (costs.length === 0) return null;
+  const med = (pick) => round(median(costs.map(pick).filter((x) => x !== null && x !== undefined)), 2);
+  const groups = [...new Set(costs.flatMap((k) => Object.keys(k.cpuMsPerCheckout)))];
+  const out = {
+    totalCpuMsPerCheckout: med((k) => k.totalCpuMsPerCheckout),
+    cpuMsPerCheckout: Object.fromEntries(groups.map((g) => [g, med((k) => k.cpuMsPerCheckout[g])])),
+    totalNetCpuMsPerCheckout: med((k) => k.totalNetCpuMsPerCheckout),
+    netCpuMsPerCheckout: Object.fromEntries(groups.map((g) => [g, med((k) => k.netCpuMsPerCheckout?.[g])])),
+    idleCpuMsPerS: Object.fromEntries(groups.map((g) => [g, med((k) => k.idleCpuMsPerS?.[g])])),
+    repetitions: costs.map((k) => round(k.totalCpuMsPerCheckout, 2)),
+    netRepetitions: costs.map((k) => round(k.totalNetCpuMsPerCheckout, 2)),
+  };
+  const sqls = costs.map((k) => k.sqlPerCheckout).filter(Boolean);
+  if (sqls.length > 0) {
+    const fields = ['xacts', 'scans', 'written'];
+    const medSql = (pick) => round(median(sqls.map(pick).filter((x) => x !== null && x !== undefined)), 2);
+    const services = [...new Set(sqls.flatMap((q) => Object.keys(q.byService)))];
+    out.sqlPerCheckout = {
+      ...Object.fromEntries(fields.map((f) => [f, medSql((q) => q[f])])),
+      byService: Object.fromEntries(
+        services.map((s) => [
+          s,
+          Object.fromEntries(fields.map((f) => [f, medSql((q) => q.byService[s]?.[f])])),
+        ]),
+      ),
+    };
+  }
+  return out;
 }
 
 /** Per service: the largest replica, idle and at its peak. */
@@ -83,17 +126,28 @@ export function markdown(report) {
     '',
     '| scenario | target | throughput | % of ceiling | p50 ms | p99 ms | edge / direct | non-2xx + errors |',
     '|---|---|---:|---:|---:|---:|---:|---:|',
-    `| Fastify hello (ceiling) | direct | ${results.ceiling.okPerSec} req/s | 100 % | ${ms(results.ceiling.p50Ms)} | ${ms(results.ceiling.p99Ms)} | | |`,
+    ...(results.ceiling
+      ? [
+          `| Fastify hello (ceiling) | direct | ${results.ceiling.okPerSec} req/s | 100 % | ${ms(results.ceiling.p50Ms)} | ${ms(results.ceiling.p99Ms)} | | |`,
+        ]
+      : []),
     ...results.http.map(
       (r) =>
         `| ${r.scenario} | ${r.target} | ${r.okPerSec} req/s | ${pct(r.ratioToCeiling)} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${r.ratioToDirect === undefined ? '' : pct(r.ratioToDirect)} | ${r.non2xx + r.errors} |`,
     ),
-    `| checkout (cart → item → checkout), ${config.customers} customers | edge | ${results.checkout.completedPerSec} checkouts/s | ${pct(results.checkout.ratioToCeiling)} | ${ms(results.checkout.p50Ms)} | ${ms(results.checkout.p99Ms)} | | ${results.checkout.failed} failed |`,
+    ...(results.checkout
+      ? [
+          `| checkout (cart → item → checkout), ${config.customers} customers | edge | ${results.checkout.completedPerSec} checkouts/s | ${pct(results.checkout.ratioToCeiling)} | ${ms(results.checkout.p50Ms)} | ${ms(results.checkout.p99Ms)} | | ${results.checkout.failed} failed |`,
+        ]
+      : []),
     '',
     `Non-2xx answers by status: ${nonOk(results.http) || 'none'}.`,
-    `Checkout failures by kind: ${counts(results.checkout.failures) || 'none'}.`,
+    ...(results.checkout
+      ? [`Checkout failures by kind: ${counts(results.checkout.failures) || 'none'}.`]
+      : []),
     `Orders: ${report.orders.accepted} accepted (warm-ups and shoppers included), ${report.orders.stored} stored.`,
     '',
+    ...costMarkdown(results.checkout?.cost),
     ...shoppersMarkdown(report.shoppers),
     ...storefrontMarkdown(report.storefront),
     '| process | idle RSS MB | peak RSS MB | cold start ms | cold start / bare node |',
@@ -107,6 +161,35 @@ export function markdown(report) {
     '',
   ];
   return lines.join('\n');
+}
+
+/** CPU-ms and database work per completed checkout (bench/lib/checkout-cost.mjs). */
+function costMarkdown(cost) {
+  if (!cost) return [];
+  const f = (x) => (x === null || x === undefined ? '–' : x.toFixed(x < 10 ? 2 : 1));
+  const lines = [
+    `CPU per completed checkout: ${f(cost.totalCpuMsPerCheckout)} ms in all (repetitions ${cost.repetitions.map(f).join(', ')}), ${f(cost.totalNetCpuMsPerCheckout)} ms less the idle rate (repetitions ${cost.netRepetitions.map(f).join(', ')}).`,
+    '',
+    '| process group | CPU ms per checkout | less idle | idle CPU ms/s |',
+    '|---|---:|---:|---:|',
+    ...Object.entries(cost.cpuMsPerCheckout).map(
+      ([g, ms]) => `| ${g} | ${f(ms)} | ${f(cost.netCpuMsPerCheckout[g])} | ${f(cost.idleCpuMsPerS[g])} |`,
+    ),
+    '',
+  ];
+  const sql = cost.sqlPerCheckout;
+  if (sql) {
+    lines.push(
+      '| database (per checkout) | transactions | scans started | rows written |',
+      '|---|---:|---:|---:|',
+      ...Object.entries(sql.byService).map(
+        ([s, d]) => `| ${s} | ${f(d.xacts)} | ${f(d.scans)} | ${f(d.written)} |`,
+      ),
+      `| all | ${f(sql.xacts)} | ${f(sql.scans)} | ${f(sql.written)} |`,
+      '',
+    );
+  }
+  return lines;
 }
 
 const counts = (m) =>

@@ -2,19 +2,37 @@
 // through the edge under /api, as a browser would).
 export const HTTP_SCENARIOS = [
   {
+    id: 'catalog-list',
     name: 'catalog list of 20',
     service: 'product-service',
     kind: 'get',
     paths: () => ['/products?limit=20'],
   },
   {
+    id: 'product-by-slug',
     name: 'product by slug',
     service: 'product-service',
     kind: 'get',
     paths: (catalog) => catalog.slugs.slice(0, 100).map((s) => `/products/${encodeURIComponent(s)}`),
   },
-  { name: 'search "lap"', service: 'product-service', kind: 'get', paths: () => ['/search?q=lap'] },
-  { name: 'add to cart', service: 'checkout-service', kind: 'add-to-cart' },
+  {
+    id: 'search',
+    name: 'search "lap"',
+    service: 'product-service',
+    kind: 'get',
+    paths: () => ['/search?q=lap'],
+  },
+  { id: 'add-to-cart', name: 'add to cart', service: 'checkout-service', kind: 'add-to-cart' },
+];
+
+/** Every scenario BENCH_SCENARIOS can name, in the order a repetition runs them. */
+export const SCENARIO_IDS = [
+  'cold-start',
+  'ceiling',
+  ...HTTP_SCENARIOS.map((s) => s.id),
+  'checkout',
+  'shoppers',
+  'storefront',
 ];
 
 /** Upper bound of add-to-cart requests per second, to create enough carts up front. */

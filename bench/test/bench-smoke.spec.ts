@@ -13,7 +13,17 @@ interface Report {
   results: {
     ceiling: { okPerSec: number };
     http: Array<{ scenario: string; target: string; okPerSec: number; ratioToCeiling: number }>;
-    checkout: { completed: number; failed: number; failures: Record<string, number> };
+    checkout: {
+      completed: number;
+      failed: number;
+      failures: Record<string, number>;
+      cost: {
+        totalCpuMsPerCheckout: number | null;
+        cpuMsPerCheckout: Record<string, number | null>;
+        idleCpuMsPerS: Record<string, number | null>;
+        sqlPerCheckout: { xacts: number | null; byService: Record<string, unknown> };
+      };
+    };
   };
   orders: { accepted: number; stored: number };
   memory: { byService: Record<string, { idleMb: number; peakMb: number }> };
@@ -103,6 +113,18 @@ describe('make bench (smoke: 1 repetition, 1 s per scenario)', () => {
     expect(completed + failed).toBeGreaterThan(0);
     for (const kind of Object.keys(failures)) expect(kind).toMatch(/ (50[34]|202)\b/);
     expect(report.orders.stored).toBe(report.orders.accepted);
+    // CPU and database work per checkout: every process group and service database is read.
+    const { cost } = report.results.checkout;
+    expect(Object.keys(cost.cpuMsPerCheckout).sort()).toEqual(
+      [...SERVICE_NAMES, 'bench+edge', 'postgresql'].sort(),
+    );
+    expect(Object.keys(cost.sqlPerCheckout.byService).sort()).toEqual([...SERVICE_NAMES].sort());
+    for (const [group, rate] of Object.entries(cost.idleCpuMsPerS))
+      expect(rate, group).toBeGreaterThanOrEqual(0);
+    if (completed > 0) {
+      expect(cost.totalCpuMsPerCheckout).toBeGreaterThan(0);
+      expect(cost.sqlPerCheckout.xacts).toBeGreaterThan(0);
+    }
 
     for (const s of SERVICE_NAMES) {
       expect(report.memory.byService[s].idleMb).toBeGreaterThan(0);
