@@ -1,11 +1,12 @@
 import { nodePreloadArgs, tracingPreloadPath } from '@ha-shop/observability';
 import { freePort } from '@ha-shop/testkit';
 import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { RunnerConfig } from './config';
 import { EventLog } from './event-log';
 import { rotateLog } from './log-rotation';
 import { DemoSecrets } from './secrets';
-import { ServiceName, ServiceSpec } from './services';
+import { REPLICA_NODE_ARGS, ServiceName, ServiceSpec } from './services';
 import { Replica, ReplicaTiming } from './supervisor/replica';
 
 export interface ReplicaEnvInputs {
@@ -64,6 +65,15 @@ function tracingArgs(): string[] {
   return existsSync(tracingPreloadPath()) ? nodePreloadArgs() : [];
 }
 
+/**
+ * HA_SHOP_CPU_PROF=<dir>: every replica writes a V8 CPU profile into <dir>/<service>/ when it
+ * exits cleanly (a SIGTERM ends in process.exit), for profiling the shop under load (docs/performance.md).
+ */
+function cpuProfileArgs(service: string): string[] {
+  const dir = process.env.HA_SHOP_CPU_PROF;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${join(resolve(dir), service)}`] : [];
+}
+
 /** Probe and ejection settings of every service replica, from the runner's flags. */
 export function replicaTiming(config: RunnerConfig): ReplicaTiming {
   return {
@@ -93,7 +103,11 @@ export async function serviceReplica(
     id,
     service: spec.name,
     port: cfg.basePort === 0 ? await freePort() : cfg.basePort + 10 * spec.index + index,
-    command: { args: [...tracingArgs(), spec.mainJs], cwd: spec.appDir, env: {} },
+    command: {
+      args: [...REPLICA_NODE_ARGS, ...tracingArgs(), ...cpuProfileArgs(spec.name), spec.mainJs],
+      cwd: spec.appDir,
+      env: {},
+    },
     logFile: ctx.logFile(id),
     timing: ctx.timing,
     events: ctx.events,

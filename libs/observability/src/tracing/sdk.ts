@@ -1,11 +1,29 @@
 import FastifyOtelInstrumentation from '@fastify/otel';
+import { DiagConsoleLogger, diag } from '@opentelemetry/api';
+import { diagLogLevelFromString } from '@opentelemetry/core';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  defaultResource,
+  detectResources,
+  envDetector,
+  hostDetector,
+  processDetector,
+  resourceFromAttributes,
+} from '@opentelemetry/resources';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { IncomingMessage } from 'node:http';
+import {
+  defaultSamplerFor,
+  exportsNothing,
+  LEAN_TRACE_EXPORTERS,
+  spanProcessorsFromEnv,
+  traceExporterNames,
+} from './span-export';
 
 export interface TracingOptions {
   /** Replaces the exporters chosen by `OTEL_TRACES_EXPORTER` (tests pass an in-memory exporter here). */
@@ -14,43 +32,102 @@ export interface TracingOptions {
   argv?: string[];
 }
 
+/** What a started SDK offers; both setups below (lean tracer, full NodeSDK) have it. */
+export interface TracingHandle {
+  shutdown(): Promise<void>;
+}
+
 const STARTED = Symbol.for('ha-shop.observability.tracing');
-type GlobalWithSdk = typeof globalThis & { [STARTED]?: NodeSDK };
+type GlobalWithSdk = typeof globalThis & { [STARTED]?: TracingHandle };
 
 /** Probes and scrapes arrive every few seconds; as traces they are noise that hides the real requests. */
 const UNTRACED_PATH = /^\/(health|metrics)(\/|\?|$)/;
 
 /**
- * Starts the OpenTelemetry Node SDK once per process. Configuration is the standard
- * `OTEL_*` environment; the only defaults that differ from the SDK's are that nothing is
- * exported unless asked for (`OTEL_TRACES_EXPORTER` unset means `none`, and metrics and
- * logs are not exported through OTel at all unless `OTEL_METRICS_EXPORTER` /
- * `OTEL_LOGS_EXPORTER` say so: metrics go through prom-client's `/metrics`, logs to stdout).
+ * Starts OpenTelemetry tracing once per process. Configuration is the standard `OTEL_*`
+ * environment; the only defaults that differ from the SDK's are that nothing is exported
+ * unless asked for (`OTEL_TRACES_EXPORTER` unset means `none`, and metrics and logs are not
+ * exported through OTel at all unless `OTEL_METRICS_EXPORTER` / `OTEL_LOGS_EXPORTER` say so:
+ * metrics go through prom-client's `/metrics`, logs to stdout).
  *
- * With `none`, spans are still created (just never exported) so trace ids reach the logs
- * and `traceparent` still flows to other services and into the outbox.
+ * With `none`, spans still get ids (just never recorded unless a caller sampled them, see
+ * defaultSamplerFor) so trace ids reach the logs and `traceparent` still flows to other
+ * services and into the outbox.
+ *
+ * Traces alone need only a tracer provider: `@opentelemetry/sdk-node` loads every exporter,
+ * the metrics and the logs SDKs at require time (about 700 modules and 7 MB of RSS per
+ * process, docs/performance.md "Memory"), so it is loaded only for settings the lean setup
+ * does not cover (OTel metrics or logs, other propagators, resource detectors or exporters).
  */
-export function startTracing(options: TracingOptions = {}): NodeSDK {
+export function startTracing(options: TracingOptions = {}): TracingHandle | undefined {
   const g = globalThis as GlobalWithSdk;
   if (g[STARTED]) return g[STARTED];
   const env = options.env ?? process.env;
-  const exporters = (env.OTEL_TRACES_EXPORTER ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '' && s !== 'null');
-  const exportNothing = exporters.length === 0 || exporters.every((e) => e === 'none');
-  const spanProcessors = options.spanProcessors ?? (exportNothing ? [new NoopSpanProcessor()] : undefined);
+  if (/^\s*true\s*$/i.test(env.OTEL_SDK_DISABLED ?? '')) return undefined;
+  const serviceName = defaultServiceName(env, options.argv ?? process.argv);
+  const handle = needsFullSdk(env)
+    ? startFullSdk(env, serviceName, options.spanProcessors)
+    : startLeanTracing(env, serviceName, options.spanProcessors);
+  g[STARTED] = handle;
+  return handle;
+}
 
+/** Settings only NodeSDK implements; each is read by NodeSDK itself from the environment. */
+function needsFullSdk(env: NodeJS.ProcessEnv): boolean {
+  if (env.OTEL_METRICS_EXPORTER || env.OTEL_LOGS_EXPORTER) return true;
+  if (env.OTEL_PROPAGATORS || env.OTEL_NODE_RESOURCE_DETECTORS) return true;
+  return traceExporterNames(env).some((name) => !LEAN_TRACE_EXPORTERS.has(name));
+}
+
+/** What NodeSDK.start() does for traces: the same resource, sampler, propagators and processors. */
+function startLeanTracing(
+  env: NodeJS.ProcessEnv,
+  serviceName: string | undefined,
+  spanProcessors: SpanProcessor[] | undefined,
+): TracingHandle {
+  if (env.OTEL_LOG_LEVEL) {
+    diag.setLogger(new DiagConsoleLogger(), { logLevel: diagLogLevelFromString(env.OTEL_LOG_LEVEL) });
+  }
+  registerInstrumentations({ instrumentations: createInstrumentations() });
+  let resource = defaultResource().merge(
+    detectResources({ detectors: [envDetector, processDetector, hostDetector] }),
+  );
+  if (serviceName) resource = resource.merge(resourceFromAttributes({ 'service.name': serviceName }));
+  // Sampler (OTEL_TRACES_SAMPLER/_ARG), span limits and OTEL_BSP_* come from the env here too.
+  const provider = new NodeTracerProvider({
+    resource,
+    spanProcessors: spanProcessors ?? spanProcessorsFromEnv(env),
+    ...samplerOption(env, spanProcessors),
+  });
+  // AsyncLocalStorage context, W3C trace context and baggage: NodeSDK's defaults.
+  provider.register();
+  return provider;
+}
+
+function startFullSdk(
+  env: NodeJS.ProcessEnv,
+  serviceName: string | undefined,
+  spanProcessors: SpanProcessor[] | undefined,
+): TracingHandle {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when needed, see startTracing
+  const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const processors = spanProcessors ?? (exportsNothing(env) ? spanProcessorsFromEnv(env) : undefined);
   const sdk = new NodeSDK({
-    serviceName: defaultServiceName(env, options.argv ?? process.argv),
-    ...(spanProcessors ? { spanProcessors } : {}),
+    serviceName,
+    ...samplerOption(env, spanProcessors),
+    ...(processors ? { spanProcessors: processors } : {}),
     ...(env.OTEL_METRICS_EXPORTER ? {} : { metricReaders: [] }),
     ...(env.OTEL_LOGS_EXPORTER ? {} : { logRecordProcessors: [] }),
     instrumentations: createInstrumentations(),
   });
   sdk.start();
-  g[STARTED] = sdk;
   return sdk;
+}
+
+/** Processors given by the caller (tests) record everything, as they always did. */
+function samplerOption(env: NodeJS.ProcessEnv, spanProcessors: SpanProcessor[] | undefined) {
+  const sampler = spanProcessors ? undefined : defaultSamplerFor(env);
+  return sampler ? { sampler } : {};
 }
 
 /** HTTP in and out, undici/fetch out, Fastify and Nest handlers, PostgreSQL queries. */
