@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, propagation } from '@opentelemetry/api';
+import { produceSpan } from '@ha-shop/observability';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager } from 'typeorm';
@@ -82,34 +83,11 @@ export class OutboxService {
       if (mismatches.length > 0) throw new UncataloguedEventError(e.type, mismatches);
     }
     const ids = events.map(() => randomUUID());
-    // A PRODUCER span per append; its context is what the events carry, so a consumer's
-    // span links to exactly this publish (messaging semantic conventions).
-    return trace.getTracer('@ha-shop/events').startActiveSpan(
-      `send ${this.source}`,
-      {
-        kind: SpanKind.PRODUCER,
-        attributes: {
-          'messaging.system': 'ha-shop.outbox',
-          'messaging.operation.type': 'send',
-          'messaging.operation.name': 'send',
-          'messaging.destination.name': this.source,
-          ...(ids.length === 1
-            ? { 'messaging.message.id': ids[0] }
-            : { 'messaging.batch.message_count': ids.length }),
-          'ha_shop.event.type': [...new Set(events.map((e) => e.type))].join(','),
-        },
-      },
-      async (span) => {
-        try {
-          return await this.insert(manager, ids, events);
-        } catch (err) {
-          span.recordException(err as Error);
-          span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
-          throw err;
-        } finally {
-          span.end();
-        }
-      },
+    // A PRODUCER span per append (messaging semantic conventions); the rows carry its context.
+    return produceSpan(
+      this.source,
+      ids.map((id, i) => ({ id, type: events[i].type })),
+      () => this.insert(manager, ids, events),
     );
   }
 

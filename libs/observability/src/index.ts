@@ -1,7 +1,7 @@
 // Tracing (the SDK itself starts from the preload file; startTracing is for in-process tests).
 export { nodePreloadArgs, tracingPreloadPath } from './tracing/preload-args';
 export { traceLogContext } from './tracing/log-context';
-export { consumeSpan, withSpan } from './tracing/spans';
+export { consumeSpan, produceSpan, withSpan } from './tracing/spans';
 export { startTracing } from './tracing/sdk';
 
 // Metrics.

@@ -53,6 +53,28 @@ export async function consumeSpan<T>(event: TracedEvent, fn: (span: Span) => Pro
 }
 
 /**
+ * Runs `fn`, the append of `events` to the outbox, in a PRODUCER span: its context is what the
+ * events carry, so each consumer's span (consumeSpan) links to exactly this publish.
+ */
+export async function produceSpan<T>(
+  source: string,
+  events: ReadonlyArray<{ id: string; type: string }>,
+  fn: (span: Span) => Promise<T> | T,
+): Promise<T> {
+  const attributes: Attributes = {
+    'messaging.system': OUTBOX_MESSAGING_SYSTEM,
+    'messaging.operation.type': 'send',
+    'messaging.operation.name': 'send',
+    'messaging.destination.name': source,
+    ...(events.length === 1
+      ? { 'messaging.message.id': events[0].id }
+      : { 'messaging.batch.message_count': events.length }),
+    'ha_shop.event.type': [...new Set(events.map((e) => e.type))].join(','),
+  };
+  return runInSpan(`send ${source}`, { kind: SpanKind.PRODUCER, attributes, links: [], root: false }, fn);
+}
+
+/**
  * Runs a background job (a worker tick, a retry) in a span of its own, so its log lines
  * carry a trace id and its outgoing calls and queries hang together.
  */
