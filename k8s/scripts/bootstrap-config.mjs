@@ -1,4 +1,7 @@
 // What the bootstrap script knows besides its steps: arguments, services, URLs, CRDs.
+
+// apps/runner/src/services.ts lists the same services; this script runs under plain node before
+// anything is built, so it cannot import that TypeScript.
 export const SERVICES = [
   'product-service',
   'user-service',

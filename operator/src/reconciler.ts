@@ -1,5 +1,4 @@
 import {
-  abortRun,
   ChaosScenario,
   decide,
   DEFAULT_CLEANUP_TIMEOUT_MS,
@@ -8,18 +7,18 @@ import {
   Effect,
   initialStatus,
   markCleanedUp,
-  markInjected,
   markReverted,
   recordProbes,
   ScenarioStatus,
 } from '@ha-shop/chaos-scenario';
 import { ChaosObjects } from './chaos-objects';
 import { EventRecorder } from './events';
-import { errorText, ignoreNotFound, isNotFound, Kube, SCENARIOS } from './kube';
+import { ignoreNotFound, Kube, SCENARIOS } from './kube';
 import { OperatorMetrics } from './metrics';
 import { runProbe } from './probes';
 import { Scheduler } from './schedule';
-import { deletePods, observeTarget } from './targets';
+import { StepInjector } from './step-injector';
+import { observeTarget } from './targets';
 
 export const FINALIZER = 'chaos.ha-shop.dev/cleanup';
 
@@ -32,6 +31,7 @@ export const FINALIZER = 'chaos.ha-shop.dev/cleanup';
 export class Reconciler {
   private readonly chaos: ChaosObjects;
   private readonly scheduler: Scheduler;
+  private readonly injector: StepInjector;
 
   constructor(
     private readonly kube: Kube,
@@ -41,6 +41,7 @@ export class Reconciler {
     private readonly log: (m: string) => void,
   ) {
     this.chaos = new ChaosObjects(kube);
+    this.injector = new StepInjector(kube, this.chaos, events);
     this.scheduler = new Scheduler(kube, events, (o, st) => this.writeStatus(o, st), tickMs);
   }
 
@@ -102,30 +103,17 @@ export class Reconciler {
           await this.events.record(obj, e.warning, e.reason, e.message);
           break;
         case 'inject': {
-          const next = await this.inject(obj, status, e.step);
+          const next = await this.injector.inject(obj, status, e.step);
           obj = await this.writeStatus(obj, next.status);
           await this.apply(obj, next.effects);
           break;
         }
-        case 'revert': {
-          const res = await this.chaos.cleanup(
-            obj.metadata.namespace as string,
-            obj.metadata.uid as string,
-            this.cleanupTimeout(obj),
-            e.step,
-          );
-          await this.reportForced(obj, res.forced);
-          if (res.done) obj = await this.writeStatus(obj, markReverted(status, e.step));
+        case 'revert':
+          if (await this.cleanup(obj, e.step))
+            obj = await this.writeStatus(obj, markReverted(status, e.step));
           break;
-        }
         case 'cleanup': {
-          const res = await this.chaos.cleanup(
-            obj.metadata.namespace as string,
-            obj.metadata.uid as string,
-            this.cleanupTimeout(obj),
-          );
-          await this.reportForced(obj, res.forced);
-          if (!res.done) break;
+          if (!(await this.cleanup(obj))) break;
           const done = markCleanedUp(status, Date.now(), obj.metadata.generation);
           // Recorded before Completed is written, so that anyone who sees Completed finds it.
           await this.events.record(
@@ -151,42 +139,6 @@ export class Reconciler {
           );
           break;
       }
-    }
-  }
-
-  private async inject(obj: ChaosScenario, status: ScenarioStatus, index: number) {
-    const step = obj.spec.steps[index];
-    const s = (status.steps ?? [])[index];
-    const dryRun = obj.spec.dryRun === true;
-    try {
-      if (step.action === 'pod-delete') {
-        const names = s.targets ?? [];
-        if (!dryRun)
-          await deletePods(
-            this.kube,
-            obj.spec.target.namespace,
-            names,
-            s.targetUids ?? [],
-            step.gracePeriodSeconds,
-          );
-        const message = `${dryRun ? 'dry run: would delete' : 'deleted'} ${names.join(', ') || 'no pod'}`;
-        await this.events.record(obj, false, 'Injected', `step ${step.name}: ${message}`);
-        return { status: markInjected(obj.spec, status, index, { dryRun, message }), effects: [] };
-      }
-      const ref = await this.chaos.create(obj, index, dryRun);
-      const message = `${dryRun ? 'dry run: accepted' : 'created'} ${ref.kind} ${ref.namespace}/${ref.name}`;
-      await this.events.record(obj, false, 'Injected', `step ${step.name}: ${message}`);
-      return {
-        status: markInjected(obj.spec, status, index, { objects: [ref], dryRun, message }),
-        effects: [],
-      };
-    } catch (err) {
-      // A missing Chaos Mesh (no CRD) or a spec Chaos Mesh refuses will not heal by retrying.
-      const code = (err as { code?: number }).code;
-      if (isNotFound(err) || code === 400 || code === 422) {
-        return abortRun(status, 'InjectionRejected', `step ${step.name}: ${errorText(err)}`);
-      }
-      throw err;
     }
   }
 
@@ -232,20 +184,21 @@ export class Reconciler {
 
   private async finalize(obj: ChaosScenario): Promise<number | undefined> {
     if (!(obj.metadata.finalizers ?? []).includes(FINALIZER)) return undefined;
-    const res = await this.chaos.cleanup(
-      obj.metadata.namespace as string,
-      obj.metadata.uid as string,
-      this.cleanupTimeout(obj),
-    );
-    await this.reportForced(obj, res.forced);
-    if (!res.done) return this.tickMs;
+    if (!(await this.cleanup(obj))) return this.tickMs;
     await this.events.record(obj, false, 'CleanedUp', 'scenario deleted; everything it created is gone');
     await this.setFinalizer(obj, false);
     return undefined;
   }
 
-  private async reportForced(obj: ChaosScenario, forced: string[]): Promise<void> {
-    for (const f of forced) {
+  /**
+   * Deletes what the run (or one step, given `step`) created; true once all of it is gone.
+   * Objects stuck past the cleanup timeout lose their finalizers, and each one is reported.
+   */
+  private async cleanup(obj: ChaosScenario, step?: number): Promise<boolean> {
+    const timeoutMs = durationMs(obj.spec.cleanupTimeout, DEFAULT_CLEANUP_TIMEOUT_MS);
+    const namespace = obj.metadata.namespace as string;
+    const res = await this.chaos.cleanup(namespace, obj.metadata.uid as string, timeoutMs, step);
+    for (const f of res.forced) {
       this.metrics.forcedCleanups.inc();
       await this.events.record(
         obj,
@@ -254,10 +207,7 @@ export class Reconciler {
         `${f} outlived the cleanup timeout; removed its finalizers`,
       );
     }
-  }
-
-  private cleanupTimeout(obj: ChaosScenario): number {
-    return durationMs(obj.spec.cleanupTimeout, DEFAULT_CLEANUP_TIMEOUT_MS);
+    return res.done;
   }
 
   /** PUT with the resourceVersion read: a concurrent change fails with 409 and the reconcile retries. */

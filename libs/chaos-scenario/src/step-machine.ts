@@ -5,7 +5,13 @@ import { DEFAULT_RECOVERY_TIMEOUT_MS, Effect, Observation } from './model';
 import { timeToRecoverySeconds } from './report';
 import { selectTargets } from './selection';
 import { faultShape, stepDurationMs } from './steps';
+import { StepPhase } from './status-types';
 import { ChaosScenarioSpec, ScenarioStatus, StepStatus, Verdict } from './types';
+
+const PENDING_EFFECT: Partial<Record<StepPhase, 'inject' | 'revert'>> = {
+  Injecting: 'inject',
+  Reverting: 'revert',
+};
 
 /** The lifecycle of the current step: inject, hold, revert, watch the recovery. */
 export function runStep(
@@ -48,20 +54,12 @@ export function runStep(
       }
       s.phase = 'Injecting';
       s.injectedAt = iso(now);
-      effects.push({ type: 'inject', step: i });
-      break;
-    case 'Injecting':
-      effects.push({ type: 'inject', step: i });
       break;
     case 'Injected':
       if (now - Date.parse(s.injectedAt as string) >= stepDurationMs(step)) {
         s.phase = 'Reverting';
         s.faultEndedAt = iso(now);
-        effects.push({ type: 'revert', step: i });
       }
-      break;
-    case 'Reverting':
-      effects.push({ type: 'revert', step: i });
       break;
     case 'Recovering': {
       const injectedAt = Date.parse(s.injectedAt as string);
@@ -127,6 +125,10 @@ export function runStep(
     default:
       break;
   }
+  // Asked for again on every tick until the executor reports it done (markInjected, markReverted):
+  // effects are idempotent, so a restart or a failed attempt only repeats them.
+  const pending = PENDING_EFFECT[s.phase];
+  if (pending) effects.push({ type: pending, step: i });
   if (status.phase === 'SteadyStateAfter' && status.steps?.some((x) => x.phase === 'Recovered')) {
     setCondition(status, 'Recovered', 'True', 'AllReplicasReady', 'every step recovered', generation, now);
   }
