@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { isDependencyUnavailable, PolicyRegistry, ServiceClient } from '@ha-shop/resilience';
 import { CheckoutEnv } from '../config/checkout.env';
 import { ChargeOutcome, ChargeRequest, PaymentRecord, RefundOutcome } from './client-types';
+import { internalServiceClient } from './internal-client';
 import { unexpectedResponse } from './unexpected-response';
 
 export const PAYMENT_DEPENDENCY = 'checkout→payment';
@@ -28,12 +29,7 @@ export class PaymentClient {
   private readonly http: ServiceClient;
 
   constructor(env: CheckoutEnv, registry: PolicyRegistry) {
-    this.http = new ServiceClient({
-      dependency: PAYMENT_DEPENDENCY,
-      baseUrl: env.PAYMENT_SERVICE_URL,
-      registry,
-      internalToken: env.INTERNAL_TOKEN,
-    });
+    this.http = internalServiceClient(PAYMENT_DEPENDENCY, env.PAYMENT_SERVICE_URL, env, registry);
   }
 
   async charge(req: ChargeRequest): Promise<ChargeOutcome> {

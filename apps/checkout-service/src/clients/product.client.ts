@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PolicyRegistry, ServiceClient, ServiceResponse } from '@ha-shop/resilience';
 import { CheckoutEnv } from '../config/checkout.env';
 import { PriceList, PricedSku, ReservationLine, ReserveOutcome, SettleOutcome } from './client-types';
+import { internalServiceClient } from './internal-client';
 import { unexpectedResponse } from './unexpected-response';
 
 export const PRODUCT_DEPENDENCY = 'checkout→product';
@@ -41,12 +42,7 @@ export class ProductClient {
   private readonly http: ServiceClient;
 
   constructor(env: CheckoutEnv, registry: PolicyRegistry) {
-    this.http = new ServiceClient({
-      dependency: PRODUCT_DEPENDENCY,
-      baseUrl: env.PRODUCT_SERVICE_URL,
-      registry,
-      internalToken: env.INTERNAL_TOKEN,
-    });
+    this.http = internalServiceClient(PRODUCT_DEPENDENCY, env.PRODUCT_SERVICE_URL, env, registry);
   }
 
   async prices(skus: string[]): Promise<PriceList> {
