@@ -3,25 +3,17 @@ import { Principal } from '@ha-shop/auth';
 import { fingerprint } from '@ha-shop/database';
 import { EVENTS, type NewEvent, OutboxService } from '@ha-shop/events';
 import { businessMetrics } from '@ha-shop/observability';
-import { DependencyUnavailableError, isDependencyUnavailable } from '@ha-shop/resilience';
-import { mapError, ProblemException, RequestContext, ServiceUnavailableProblem } from '@ha-shop/service-kit';
+import { ProblemException, RequestContext } from '@ha-shop/service-kit';
 import { DataSource } from 'typeorm';
 import { canAccessCart, cartNotFound } from '../carts/cart-access';
 import { CartItemRow, CartRepository, CartRow } from '../carts/cart.repository';
-import { UnexpectedDependencyResponse } from '../clients/unexpected-response';
 import { CheckoutEnv } from '../config/checkout.env';
 import { OrderRepository } from '../orders/order.repository';
-import { OrderView, toOrderView } from '../orders/order.view';
 import { CheckoutSaga } from './checkout.saga';
-import { CheckoutContext, outcomeOf, SagaAbort, SagaOutcome } from './saga-runner';
+import { CheckoutContext, outcomeOf, SagaOutcome } from './saga-runner';
+import { CheckoutResponse, isOutage, toProblem, toResponse } from './checkout-outcome';
 import { CheckoutDto } from './dto/checkout.dto';
 import { IdempotencyService } from './idempotency.service';
-
-export interface CheckoutResponse {
-  status: 201 | 202;
-  body: { order: OrderView; status?: 'PENDING_PAYMENT'; message?: string };
-  replayed: boolean;
-}
 
 /** POST /checkout: idempotency around the saga, and the mapping of its outcome to HTTP. */
 @Injectable()
@@ -210,53 +202,4 @@ export function requestFingerprint(dto: CheckoutDto, cartToken: string | undefin
     email: dto.email ?? null,
     card: { last4: number.slice(-4), expMonth: card.expMonth, expYear: card.expYear },
   });
-}
-
-function toResponse(outcome: SagaOutcome): Omit<CheckoutResponse, 'replayed'> {
-  const order = toOrderView(outcome.order);
-  if (outcome.kind === 'parked') {
-    return { status: 202, body: { order, status: 'PENDING_PAYMENT', message: 'payment processing' } };
-  }
-  return { status: 201, body: { order } };
-}
-
-/**
- * Dependency outages become 503 + Retry-After (also when the deadline ran out); saga refusals
- * their problem. Whatever else failed inside the checkout (an answer from a dependency that cannot
- * be used, something unforeseen) is a 503 too: the client retries with the same Idempotency-Key,
- * which is safe, while a 500 says "do not bother". Client errors keep their 4xx.
- */
-function toProblem(err: unknown, logger: Logger): unknown {
-  if (err instanceof SagaAbort && err.problem) return err.problem;
-  if (isDependencyUnavailable(err)) return unavailable(err);
-  if (err instanceof UnexpectedDependencyResponse) {
-    logger.error({ err }, 'checkout failed on an unusable answer from a dependency');
-    const service = err.service.replace(/-service$/, '');
-    return new ServiceUnavailableProblem(
-      `Checkout is unavailable right now (${service} answered unexpectedly); retry shortly.`,
-      2,
-      { dependency: service, reason: 'unexpected-response' },
-    );
-  }
-  if (mapError(err).problem.status !== 500) return err;
-  logger.error({ err }, 'checkout failed unexpectedly');
-  return new ServiceUnavailableProblem('Checkout could not be completed right now; retry shortly.', 2);
-}
-
-/** A 5xx answer: the client is told to retry the same request, not to change it. */
-function isOutage(problem: unknown): boolean {
-  return mapError(problem).problem.status >= 500;
-}
-
-function unavailable(err: DependencyUnavailableError): ProblemException {
-  const seconds = Math.max(1, Math.ceil((err.retryAfterMs ?? 2000) / 1000));
-  const service = err.dependency.split(/→|->/).pop() ?? err.dependency;
-  return new ServiceUnavailableProblem(
-    `Checkout is unavailable right now (${service} ${err.reason}); retry shortly.`,
-    seconds,
-    {
-      dependency: service,
-      reason: err.reason,
-    },
-  );
 }
