@@ -97,17 +97,14 @@ export class ReservationService {
           },
         );
       }
-      if (current.status === 'reserved') {
-        await moveReserved(m, current.items, 'sold');
-      } else {
-        const short = await takeStock(m, current.items, 'sold');
-        if (short.length > 0) await throwShortage(m, short, 'The reservation expired and the stock is gone.');
-      }
+      // Expired (a held one was settled above): take the stock again if it is still there.
+      const short = await takeStock(m, current.items, 'sold');
+      if (short.length > 0) await throwShortage(m, short, 'The reservation expired and the stock is gone.');
       const updated = await setStatus(m, key, 'committed');
       await this.outbox.append(m, {
         type: EVENTS.inventoryCommitted,
         aggregateId: key,
-        payload: { reservationKey: key, items: current.items, afterExpiry: current.status === 'expired' },
+        payload: { reservationKey: key, items: current.items, afterExpiry: true },
       });
       return toDto(updated);
     });
@@ -126,8 +123,8 @@ export class ReservationService {
         });
         return toDto(claimed);
       }
+      // Not held any more (a held one was settled above): released or expired is a replay.
       const current = await this.find(m, key, true);
-      if (current.status === 'released' || current.status === 'expired') return toDto(current);
       if (current.status === 'committed') {
         throw new ProblemException(
           409,
@@ -138,14 +135,7 @@ export class ReservationService {
           },
         );
       }
-      await moveReserved(m, current.items, 'available');
-      const updated = await setStatus(m, key, 'released');
-      await this.outbox.append(m, {
-        type: EVENTS.inventoryReleased,
-        aggregateId: key,
-        payload: { reservationKey: key, items: current.items, reason: 'released' },
-      });
-      return toDto(updated);
+      return toDto(current);
     });
   }
 
