@@ -34,7 +34,7 @@ describe('a claim on a parked payment is a lease its holder ends', () => {
       randomUUID(),
     ]);
     await app.svc.app.get(DataSource).transaction(async (m) => {
-      await app.svc.app.get(OrderRepository).insert(m, {
+      const inserted = await app.svc.app.get(OrderRepository).insertIfAbsent(m, {
         id,
         userId: null,
         email: 'lease@example.test',
@@ -48,6 +48,7 @@ describe('a claim on a parked payment is a lease its holder ends', () => {
         reservationKey: `order:${id}`,
         paymentKey: `checkout:order:${id}`,
       });
+      expect(inserted?.id).toBe(id);
       await pending.insert(m, id, 0);
     });
     const card = { keyId, iv: randomBytes(12), tag: randomBytes(16), ciphertext: randomBytes(20) };

@@ -56,12 +56,6 @@ export class OrderRepository {
     return rows[0];
   }
 
-  async insert(m: EntityManager, o: NewOrder): Promise<OrderRow> {
-    const row = await this.insertIfAbsent(m, o);
-    if (!row) throw new Error(`order ${o.id} exists already`);
-    return row;
-  }
-
   /**
    * The new order, or undefined when an order with its id exists (a retry that took over the
    * key of a request that got this far): a concurrent insert of the same id waits for that
