@@ -13,8 +13,8 @@ k8s-tools: ## Build etcd, kube-*, kubectl, kwok, helm once into ~/.cache/ha-shop
 	else bash scripts/k8s-tools-build.sh; fi
 	@bash scripts/third-party-crds.sh > /dev/null
 
-$(K8S_CLI): $(wildcard $(K8S_HARNESS)/src/*.ts) $(K8S_HARNESS)/tsconfig.lib.json
-	npx tsc -p $(K8S_HARNESS)/tsconfig.lib.json
+$(K8S_CLI): $(wildcard $(K8S_HARNESS)/src/*.ts) $(wildcard libs/os-process/src/*.ts)
+	npx nx run k8s-harness:build --outputStyle=static
 
 k8s-up: install k8s-tools $(K8S_CLI) ## Start the control plane in the background; prints the kubeconfig path
 	@node $(K8S_CLI) up --state-dir $(K8S_STATE_DIR) --nodes $(K8S_NODES)

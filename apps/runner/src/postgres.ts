@@ -1,12 +1,12 @@
+import { cmdline, isAlive, readPidFile } from '@ha-shop/os-process';
 import { LocalPostgres, startLocalPostgres } from '@ha-shop/testkit';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { EventLog } from './event-log';
-import { cmdline, isAlive } from './supervisor/process-registry';
 
 const HOOKED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
@@ -170,10 +170,8 @@ function postgresIds(): { uid: number; gid: number } | undefined {
 
 /** A PostgreSQL left running by a runner that was killed: stop it so this one can start. */
 async function stopStalePostmaster(dataDir: string): Promise<void> {
-  const pidFile = join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !cmdline(pid).includes('postgres')) return;
+  const pid = readPidFile(join(dataDir, 'postmaster.pid'));
+  if (!pid || !cmdline(pid).includes('postgres')) return;
   for (const [signal, waitMs] of [
     ['SIGINT', 15_000],
     ['SIGQUIT', 5_000],

@@ -14,9 +14,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isAlive, killLeftover, readPidFile, tailFile } from '@ha-shop/os-process';
 import { ensureBinaries, REPO_ROOT } from './binaries';
 import { startControlPlane } from './control-plane';
-import { tail } from './processes';
 
 interface State {
   pid: number;
@@ -44,19 +44,9 @@ const files = {
 
 const info = (msg: string) => process.stderr.write(`k8s: ${msg}\n`);
 
-function alive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function daemonPid(): number | undefined {
-  const pid = existsSync(files.pid) ? Number(readFileSync(files.pid, 'utf8').trim()) : undefined;
-  return alive(pid) ? pid : undefined;
+  const pid = readPidFile(files.pid);
+  return isAlive(pid) ? pid : undefined;
 }
 
 function readState(): State | undefined {
@@ -93,10 +83,10 @@ async function up(): Promise<number> {
       console.log(s.kubeconfig);
       return 0;
     }
-    if (daemon.exitCode !== null || !alive(daemon.pid)) break;
+    if (daemon.exitCode !== null || !isAlive(daemon.pid)) break;
     await new Promise((r) => setTimeout(r, 200));
   }
-  info(`failed to start; last log lines:\n${tail(files.log)}`);
+  info(`failed to start; last log lines:\n${tailFile(files.log, 40)}`);
   await down(true);
   return 1;
 }
@@ -135,33 +125,19 @@ async function down(quiet = false): Promise<number> {
   if (pid) {
     process.kill(pid, 'SIGTERM');
     const deadline = Date.now() + 30_000;
-    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    if (alive(pid)) process.kill(pid, 'SIGKILL');
+    while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
   }
   const pidsFile = join(files.run, 'pids');
   if (existsSync(pidsFile)) {
     for (const p of readFileSync(pidsFile, 'utf8').split('\n').filter(Boolean).map(Number)) {
-      if (cmdline(p).includes(files.run)) {
-        try {
-          process.kill(-p, 'SIGKILL');
-        } catch {
-          // gone
-        }
-      }
+      killLeftover(p, files.run);
     }
   }
   for (const f of [files.state, files.kubeconfig, files.pid, files.run])
     rmSync(f, { recursive: true, force: true });
   if (!quiet) info(pid ? `stopped (pid ${pid})` : 'not running');
   return 0;
-}
-
-function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-  } catch {
-    return '';
-  }
 }
 
 function status(): number {

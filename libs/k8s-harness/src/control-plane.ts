@@ -1,13 +1,14 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
+import { tailFile } from '@ha-shop/os-process';
 import { Binaries, cachedBinaries, ensureBinaries } from './binaries';
 import { componentSpecs, kwokNode, Layout } from './components';
 import { KubeApi, waitFor } from './kube-api';
 import { writeKubeconfig } from './kubeconfig';
 import { generatePki } from './pki';
 import { freePorts } from './ports';
-import { ProcessSet, tail } from './processes';
+import { ProcessSet } from './processes';
 import { etcdHealthy, nodesReady, ok } from './readiness';
 
 export interface StartOptions {
@@ -166,7 +167,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
     await procs.stop(1_000);
     live.delete(procs);
     const logs = procs.components
-      .map((c) => `--- ${c.name} (${c.logFile})\n${tail(c.logFile, 15)}`)
+      .map((c) => `--- ${c.name} (${c.logFile})\n${tailFile(c.logFile, 15)}`)
       .join('\n');
     const message = err instanceof Error ? err.message : String(err);
     throw new Error(`control plane failed to start: ${message}\nwork dir kept: ${dir}\n${logs}`);

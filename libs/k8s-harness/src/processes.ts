@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, closeSync, openSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import { signalGroup, tailFile } from '@ha-shop/os-process';
 
 export interface Component {
   name: string;
@@ -97,7 +98,7 @@ export class ProcessSet {
     if (this.stopping) return;
     const dead = this.components.find((c) => c.exitCode !== undefined);
     if (dead) {
-      throw new Error(`${dead.name} exited with ${dead.exitCode}:\n${tail(dead.logFile)}`);
+      throw new Error(`${dead.name} exited with ${dead.exitCode}:\n${tailFile(dead.logFile, 40)}`);
     }
   }
 
@@ -126,22 +127,5 @@ export class ProcessSet {
   private stopWatchdog(): void {
     signalGroup(this.watchdog?.pid, 'SIGKILL');
     this.watchdog = undefined;
-  }
-}
-
-function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (!pid) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-export function tail(file: string, lines = 40): string {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
   }
 }

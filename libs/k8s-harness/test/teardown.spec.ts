@@ -1,5 +1,5 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -159,16 +159,23 @@ describe.skipIf(!!process.env[EXTERNAL_KUBECONFIG_ENV])('k8s control plane teard
 
     beforeAll(async () => {
       // The child runs plain Node, so it gets the harness compiled from the current
-      // sources (not a possibly stale dist/). Outside the repo, binaries.js cannot
-      // find the build script, so the child is handed the bin dir instead.
+      // sources (not a possibly stale dist/), with its one workspace dependency beside
+      // it as a package. Outside the repo, binaries.js cannot find the build script, so
+      // the child is handed the bin dir instead.
       binDir = (await ensureBinaries()).binDir;
       out = mkdtempSync(join(tmpdir(), 'ha-shop-k8s-harness-js-'));
-      const tsc = createRequire(__filename).resolve('typescript/bin/tsc');
-      const tsconfig = resolve(__dirname, '../tsconfig.lib.json');
-      await run(process.execPath, [tsc, '-p', tsconfig, '--outDir', out, '--declaration', 'false'], {
-        timeout: 120_000,
-      });
-      harness = join(out, 'index.js');
+      const swc = createRequire(__filename).resolve('@swc/cli/bin/swc.js');
+      const compile = (lib: string, dest: string) =>
+        run(
+          process.execPath,
+          [swc, 'src', '-d', dest, '--strip-leading-paths', '--config-file', '../../.swcrc', '--quiet'],
+          { cwd: resolve(__dirname, '../..', lib), timeout: 120_000 },
+        );
+      const osProcess = join(out, 'node_modules/@ha-shop/os-process');
+      await compile('os-process', join(osProcess, 'dist'));
+      copyFileSync(resolve(__dirname, '../../os-process/package.json'), join(osProcess, 'package.json'));
+      await compile('k8s-harness', join(out, 'harness'));
+      harness = join(out, 'harness', 'index.js');
     });
 
     afterAll(() => {

@@ -1,19 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { killLeftover, readPidFile, tailFile } from '@ha-shop/os-process';
 import { EventLog } from '../event-log';
 import { probe } from '../probes';
 import { BackoffPolicy } from '../supervisor/backoff';
-import { cmdline, isAlive } from '../supervisor/process-registry';
 
 export interface CompanionOptions {
   /** Shown in events and status: `prometheus`, `jaeger`. */
@@ -59,7 +50,7 @@ export class CompanionProcess {
     const deadline = Date.now() + timeoutMs;
     while (!this.ready) {
       if (Date.now() > deadline || !this.desired)
-        throw new Error(`${this.opts.name} not ready after ${timeoutMs} ms:\n${tail(this.opts.logFile)}`);
+        throw new Error(`${this.opts.name} not ready after ${timeoutMs} ms:\n${tailFile(this.opts.logFile)}`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }
@@ -151,22 +142,6 @@ export class CompanionProcess {
 
 /** A runner killed with SIGKILL leaves its companions running (own process groups): stop them first. */
 function stopLeftover(pidFile: string, binary: string): void {
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').trim());
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && cmdline(pid).includes(binary)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone meanwhile
-    }
-  }
+  killLeftover(readPidFile(pidFile), binary);
   rmSync(pidFile, { force: true });
-}
-
-function tail(file: string, lines = 20): string {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
 }

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cmdline, isAlive, killLeftover } from '@ha-shop/os-process';
 
 interface Registry {
   runner: number;
@@ -34,19 +35,7 @@ export class ProcessRegistry {
         throw new Error(`another runner (pid ${previous.runner}) is using this data folder; stop it first`);
       }
       for (const [id, pid] of Object.entries(previous.processes)) {
-        if (id === 'postgres' || !pid || !isAlive(pid)) continue;
-        if (cmdline(pid).includes('dist/main.js') || cmdline(pid).includes('next')) {
-          try {
-            process.kill(-pid, 'SIGKILL');
-          } catch {
-            // Not a group leader any more: kill just the process.
-            try {
-              process.kill(pid, 'SIGKILL');
-            } catch {
-              // gone
-            }
-          }
-        }
+        if (id !== 'postgres' && !killLeftover(pid, 'dist/main.js')) killLeftover(pid, 'next');
       }
     }
     this.flush();
@@ -69,23 +58,5 @@ export class ProcessRegistry {
 
   private flush(): void {
     writeFileSync(this.file, JSON.stringify(this.state, null, 2) + '\n');
-  }
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The process's command line, arguments separated by spaces ('' when it is gone). */
-export function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-  } catch {
-    return '';
   }
 }

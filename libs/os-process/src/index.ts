@@ -1,0 +1,1 @@
+export { cmdline, isAlive, killLeftover, readPidFile, signalGroup, tailFile } from './os-process';
