@@ -1,3 +1,4 @@
+// Over 250 lines: install, upgrade, rollback and uninstall of one release on one control plane; each step starts from the last one's state.
 import * as k8s from '@kubernetes/client-node';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,3 +1,4 @@
+// Over 250 lines: the Chaos Mesh actions share one control plane with Chaos Mesh's CRDs and one operator.
 import { ChaosScenario } from '@ha-shop/chaos-scenario';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChaosOperator, FINALIZER, LABEL_SCENARIO_UID } from '../src';

@@ -1,3 +1,4 @@
+// Over 250 lines: one table of valid and invalid ChaosScenarios, run against every API server the CRD is installed on.
 import { ChaosScenario, crdYaml, parseScenarios, validateScenario } from '@ha-shop/chaos-scenario';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,3 +1,4 @@
+// Over 250 lines: the native pod-delete cases share one control plane, workload and operator.
 import { ChaosScenario } from '@ha-shop/chaos-scenario';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChaosOperator, FINALIZER } from '../src';

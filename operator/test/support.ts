@@ -1,3 +1,4 @@
+// Over 250 lines: the operator suites' one harness (control plane, namespaces, workloads, scenarios, operator fixture, probe target).
 import * as k8s from '@kubernetes/client-node';
 import { ChaosScenario, ChaosScenarioSpec, GROUP, PLURAL, VERSION } from '@ha-shop/chaos-scenario';
 import { ControlPlane, installCrds, startControlPlane, thirdPartyCrds, waitFor } from '@ha-shop/k8s-harness';

@@ -1,3 +1,4 @@
+// Over 250 lines: the cart API's cases share one booted shop (checkout-service with real product- and payment-service).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem } from '@ha-shop/testkit';

@@ -1,3 +1,4 @@
+// Over 250 lines: the checkout journey's cases share one booted checkout-service with real product- and payment-service neighbours.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDEMPOTENCY_KEY_MAX } from '@ha-shop/service-kit';

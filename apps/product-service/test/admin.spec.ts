@@ -1,3 +1,4 @@
+// Over 250 lines: the admin write API's cases share one booted product-service and one token issuer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem, sql, TestIssuer } from '@ha-shop/testkit';
 import {

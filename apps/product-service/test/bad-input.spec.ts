@@ -1,3 +1,4 @@
+// Over 250 lines: one table of malformed requests per route, all run against one booted product-service.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiResponse, RequestOptions } from '@ha-shop/testkit';
 import { createCategory, createProduct, ProductService, startProductService } from './support';

@@ -1,3 +1,4 @@
+// Over 250 lines: the internal inventory API's cases share one booted product-service and database; a second file would boot both again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, expectProblem, sql, waitFor } from '@ha-shop/testkit';
 import {

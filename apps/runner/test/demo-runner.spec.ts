@@ -1,3 +1,4 @@
+// Over 250 lines: every case shares one whole `make demo` runner (10 replicas, PostgreSQL, the edge), which takes tens of seconds to start.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';

@@ -1,3 +1,4 @@
+// Over 250 lines: every forwarding rule of the edge (retry, ejection, hop-by-hop headers, deadlines) against the same fake upstreams.
 import { freePort } from '@ha-shop/testkit';
 import { FastifyInstance } from 'fastify';
 import { createServer, IncomingHttpHeaders, request as httpRequest, Server } from 'node:http';

@@ -1,3 +1,4 @@
+// Over 250 lines: starting five services and a real Prometheus is most of the run, so every query and rule check shares them.
 // The services as real processes, started like the demo runner starts them (tracing
 // preload, OTEL_* env). A real Prometheus scrapes them while the test drives traffic;
 // then every dashboard query and every rule expression runs against it, catching PromQL

@@ -1,3 +1,4 @@
+// Over 250 lines: every page journey shares one browser and one running shop behind the storefront.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startRunner, type TestRunner } from '../../runner/test/support';
