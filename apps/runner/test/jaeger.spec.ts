@@ -105,12 +105,18 @@ describe('demo Jaeger (real binary, real replicas)', () => {
       tag(s, 'span.kind') === 'server' && tag(s, 'http.route') === '/checkout';
     const services = (t: JaegerTrace) => new Set(t.spans.map((s) => t.processes[s.processID].serviceName));
     const trace = await eventually(
-      'the checkout trace in Jaeger with product- and payment-service spans',
+      'the checkout trace in Jaeger with product- and payment-service server spans',
       async () => {
         const found = (await traces('checkout-service', startUs)).filter((t) => t.spans.some(isCheckout));
         if (found.length !== 1) return undefined;
-        const names = services(found[0]);
-        return names.has('product-service') && names.has('payment-service') ? found[0] : undefined;
+        // Each service exports its spans in batches of its own: a client or database span can be in
+        // before the server span that parents it, so wait for the server spans themselves.
+        const servers = new Set(
+          found[0].spans
+            .filter((s) => tag(s, 'span.kind') === 'server')
+            .map((s) => found[0].processes[s.processID].serviceName),
+        );
+        return servers.has('product-service') && servers.has('payment-service') ? found[0] : undefined;
       },
       30_000,
     );

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,40 +25,24 @@ describe('recent traces from Jaeger', () => {
       .trim()
       .split('\n')
       .pop()!;
-    const [queryPort, grpcPort, otlpPort] = [await freePort(), await freePort(), await freePort()];
-    query = `http://127.0.0.1:${queryPort}`;
-    otlp = `http://127.0.0.1:${otlpPort}`;
     dir = mkdtempSync(join(tmpdir(), 'ha-shop-jaeger-'));
-    writeFileSync(
-      join(dir, 'config.yaml'),
-      stringify({
-        service: {
-          extensions: ['jaeger_storage', 'jaeger_query'],
-          pipelines: { traces: { receivers: ['otlp'], exporters: ['jaeger_storage_exporter'] } },
-          telemetry: { metrics: { level: 'none' }, logs: { level: 'warn' } },
-        },
-        extensions: {
-          jaeger_query: {
-            storage: { traces: 'memstore' },
-            enable_tracing: false,
-            http: { endpoint: `127.0.0.1:${queryPort}` },
-            grpc: { endpoint: `127.0.0.1:${grpcPort}` },
-          },
-          jaeger_storage: { backends: { memstore: { memory: { max_traces: 100 } } } },
-        },
-        receivers: { otlp: { protocols: { http: { endpoint: `127.0.0.1:${otlpPort}` } } } },
-        exporters: { jaeger_storage_exporter: { trace_storage: 'memstore' } },
-      }),
-    );
-    jaeger = spawn(binary, ['--config', join(dir, 'config.yaml')], { stdio: 'ignore' });
-    for (let i = 0; ; i++) {
-      const up = await fetch(`${query}/api/services`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (up) break;
-      if (i > 300) throw new Error('Jaeger did not start');
-      await new Promise((r) => setTimeout(r, 100));
+    // A port found free can be taken before Jaeger binds it (other suites run beside this one, and
+    // two lookups can even return the same port): then Jaeger exits at once and fresh ports are tried.
+    for (let attempt = 1; ; attempt++) {
+      const [queryPort, grpcPort, otlpPort] = [await freePort(), await freePort(), await freePort()];
+      query = `http://127.0.0.1:${queryPort}`;
+      otlp = `http://127.0.0.1:${otlpPort}`;
+      writeFileSync(join(dir, 'config.yaml'), jaegerConfig(queryPort, grpcPort, otlpPort));
+      const log = join(dir, `jaeger-${attempt}.log`);
+      const fd = openSync(log, 'w');
+      jaeger = spawn(binary, ['--config', join(dir, 'config.yaml')], { stdio: ['ignore', fd, fd] });
+      closeSync(fd);
+      const outcome = await untilUp(jaeger, `${query}/api/services`, 60_000);
+      if (outcome === 'up') break;
+      jaeger.kill('SIGKILL');
+      if (outcome === 'timeout' || attempt === 3) {
+        throw new Error(`Jaeger did not start (${outcome}):\n${readFileSync(log, 'utf8').slice(-2000)}`);
+      }
     }
   });
 
@@ -131,3 +115,45 @@ describe('recent traces from Jaeger', () => {
     expect(down.note).toMatch(/^Jaeger unavailable/);
   });
 });
+
+function jaegerConfig(queryPort: number, grpcPort: number, otlpPort: number): string {
+  return stringify({
+    service: {
+      extensions: ['jaeger_storage', 'jaeger_query'],
+      pipelines: { traces: { receivers: ['otlp'], exporters: ['jaeger_storage_exporter'] } },
+      telemetry: { metrics: { level: 'none' }, logs: { level: 'warn' } },
+    },
+    extensions: {
+      jaeger_query: {
+        storage: { traces: 'memstore' },
+        enable_tracing: false,
+        http: { endpoint: `127.0.0.1:${queryPort}` },
+        grpc: { endpoint: `127.0.0.1:${grpcPort}` },
+      },
+      jaeger_storage: { backends: { memstore: { memory: { max_traces: 100 } } } },
+    },
+    receivers: { otlp: { protocols: { http: { endpoint: `127.0.0.1:${otlpPort}` } } } },
+    exporters: { jaeger_storage_exporter: { trace_storage: 'memstore' } },
+  });
+}
+
+/** 'up' once `url` answers 2xx; 'exited' as soon as the process ends; 'timeout' after `timeoutMs`. */
+async function untilUp(
+  child: ChildProcess,
+  url: string,
+  timeoutMs: number,
+): Promise<'up' | 'exited' | 'timeout'> {
+  let exited = child.exitCode !== null;
+  child.once('exit', () => (exited = true));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exited) return 'exited';
+    const up = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return 'up';
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return 'timeout';
+}
