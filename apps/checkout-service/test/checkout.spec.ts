@@ -207,8 +207,10 @@ describe('checkout journey', () => {
     );
     expect(released.status).toBe(200);
 
+    // Nothing is held and this order id cannot reserve again: retryable, and the retry gets a new one.
     const res = await checkout(shop, cart, key, body);
-    expect(expectProblem(res, 409).type).toMatch(/reservation-conflict$/);
+    expect(expectProblem(res, 503).reason).toBe('reservation-gone');
+    expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(await checkoutSql(shop, 'SELECT 1 FROM orders WHERE id = $1', [orderId])).toHaveLength(0);
     expect(await paymentSql(shop, 'SELECT 1 FROM payment WHERE order_id = $1', [orderId])).toHaveLength(0);
     expect(await stockOf(shop, rare)).toEqual({ available: 3, reserved: 0, sold: 0 });

@@ -12,7 +12,7 @@ import {
   startShop,
 } from './support';
 
-type Breakage = 'truncated' | 'wrong-shape' | 'proxy-404' | 'proxy-400';
+type Breakage = 'truncated' | 'wrong-shape' | 'proxy-404' | 'proxy-400' | 'bad-prices';
 
 /**
  * Test double for what a product-service replica being killed looks like from behind a proxy or a
@@ -26,6 +26,11 @@ function breakingProxy(target: () => string, breaks: (path: string) => Breakage 
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"items":[{"sku":"x","pri');
     } else if (breakage === 'wrong-shape') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    } else if (breakage === 'bad-prices') {
+      // A reservation answer whose prices cannot be used: checkout must not price an order with it.
+      res
+        .writeHead(201, { 'content-type': 'application/json' })
+        .end('{"status":"reserved","items":[{"sku":"x","quantity":1,"price":"7"}]}');
     } else if (breakage === 'proxy-404' || breakage === 'proxy-400') {
       res
         .writeHead(breakage === 'proxy-404' ? 404 : 400, { 'content-type': 'text/html' })
@@ -56,12 +61,13 @@ describe('checkout when product-service answers in ways it should not', () => {
     await shop?.close();
   });
 
+  // The reservation is the only product-service call before the order exists (it carries the prices).
   it.each([
-    ['/internal/prices', 'truncated'],
-    ['/internal/prices', 'wrong-shape'],
-    ['/internal/prices', 'proxy-404'],
-    ['/internal/inventory/reservations', 'proxy-400'],
     ['/internal/inventory/reservations', 'truncated'],
+    ['/internal/inventory/reservations', 'wrong-shape'],
+    ['/internal/inventory/reservations', 'proxy-404'],
+    ['/internal/inventory/reservations', 'proxy-400'],
+    ['/internal/inventory/reservations', 'bad-prices'],
   ] as Array<[string, Breakage]>)('%s answered %s: 503 with Retry-After, no order', async (path, kind) => {
     const [sku] = await seedProduct(shop, [{ price: 700, stock: 5 }]);
     const cart = await guestCart(shop, [{ sku, quantity: 1 }]);

@@ -1,3 +1,4 @@
+// Over 250 lines: every product-service outage case (frozen, stopped, a lost answer) shares one shop behind a controllable TCP proxy.
 import { randomUUID } from 'node:crypto';
 import { createServer, Server, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import {
   checkoutSql,
   guestCart,
   neighbourProxy,
+  productIdOf,
   seedProduct,
   SETTLE,
   Shop,
@@ -154,7 +156,7 @@ describe('product-service unavailable', () => {
     }
   });
 
-  it('a retry after a lost reservation answer reuses that reservation: no units held twice', async () => {
+  it('a retry after a lost reservation answer reuses that reservation and its prices: no units held twice', async () => {
     const [sku] = await seedProduct(shop, [{ price: 700, stock: 3 }]);
     let lossy = true;
     const proxy = await lossyReservations(
@@ -178,10 +180,21 @@ describe('product-service unavailable', () => {
           [key],
         ),
       ).toEqual([{ status: 'in_progress', free: true }]);
+      // A price change meanwhile: the order costs what was reserved (the replay answers the first prices).
+      const changed = await shop.product.api.patch(
+        `/admin/products/${await productIdOf(shop, sku)}`,
+        { variants: [{ sku, price: 900 }] },
+        { token: shop.adminToken },
+      );
+      expect(changed.status).toBe(200);
       lossy = false;
       const retry = await post();
       expect(retry.status).toBe(201);
-      expect(retry.body.order.status).toBe('PAID');
+      expect(retry.body.order).toMatchObject({
+        status: 'PAID',
+        lines: [expect.objectContaining({ sku, unitPrice: 700, lineTotal: 700 })],
+        total: 700,
+      });
       // The retry reserved under the same order's key and got the first reservation back.
       expect(await stockOf(shop, sku)).toEqual({ available: 2, reserved: 0, sold: 1 });
     } finally {
@@ -225,10 +238,19 @@ describe('product-service unavailable', () => {
     expectProblem(res, 503);
     expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(await checkoutSql(shop, 'SELECT 1 FROM orders WHERE cart_id = $1', [cart.id])).toHaveLength(0);
-    // The key was not used up: a retry runs the checkout again (and fails the same way while the outage lasts).
-    expect(await checkoutSql(shop, 'SELECT 1 FROM idempotency_record WHERE key = $1', [key])).toHaveLength(0);
+    // The key was not used up: a retry runs the checkout again (and fails the same way while the outage
+    // lasts). The reservation's fate is unknown (reserve and release failed), so the key keeps its order
+    // id, free at once, for the retry to reserve under the same reservation key.
+    expect(
+      await checkoutSql(
+        shop,
+        'SELECT status, locked_until <= now() AS free FROM idempotency_record WHERE key = $1',
+        [key],
+      ),
+    ).toEqual([{ status: 'in_progress', free: true }]);
     expectProblem(await checkout(shop, cart, key), 503);
-    // The failed checkouts were still seen by analytics as started.
+    expectProblem(await checkout(shop, cart), 503);
+    // The failed checkouts were still seen by analytics as started (the retry of a key as the same one).
     const started = await checkoutSql(
       shop,
       `SELECT 1 FROM outbox_event WHERE type = 'checkout.started' AND aggregate_id = $1`,

@@ -46,7 +46,7 @@ describe('deadline and identity propagation', () => {
 
     const toProduct = since(shop.calls.product, product);
     const forward = toProduct.filter((c) => /\/internal\/(prices|inventory\/reservations)$/.test(c.url));
-    expect(forward.map((c) => c.url)).toEqual(['/internal/prices', '/internal/inventory/reservations']);
+    expect(forward.map((c) => c.url)).toEqual(['/internal/inventory/reservations']);
     for (const call of forward) expect(call.headers['x-request-deadline']).toBe(String(deadline));
     for (const call of [...toProduct, ...since(shop.calls.payment, payment)]) {
       expect(call.headers['x-on-behalf-of']).toBe(userId);
@@ -64,10 +64,10 @@ describe('deadline and identity propagation', () => {
     const before = Date.now();
     const res = await checkout(shop, cart);
     expect(res.status).toBe(201);
-    const [prices] = since(shop.calls.product, product);
-    expect(prices.url).toBe('/internal/prices');
+    const [reserve] = since(shop.calls.product, product);
+    expect(reserve.url).toBe('/internal/inventory/reservations');
     // CHECKOUT_DEADLINE_MS (8 s by default) from when the request arrived.
-    expect(Number(prices.headers['x-request-deadline'])).toBeGreaterThanOrEqual(before + 8_000);
+    expect(Number(reserve.headers['x-request-deadline'])).toBeGreaterThanOrEqual(before + 8_000);
     for (const call of since(shop.calls.product, product))
       expect(call.headers['x-on-behalf-of']).toBeUndefined();
   });

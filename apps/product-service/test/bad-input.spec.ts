@@ -1,6 +1,7 @@
 // Over 250 lines: one table of malformed requests per route, all run against one booted product-service.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiResponse, RequestOptions } from '@ha-shop/testkit';
+import { RESERVATION_KEY_PATTERN } from '../src/common/patterns';
 import { createCategory, createProduct, ProductService, startProductService } from './support';
 
 /**
@@ -254,7 +255,17 @@ describe('bad input on every route', () => {
       await expect4xx('sku', 'POST', `/admin/variants/${p}/stock`, { body: { delta: 1 } });
       await expect4xx('key', 'GET', `/internal/inventory/reservations/${p}`);
       await expect4xx('key', 'POST', `/internal/inventory/reservations/${p}/commit`);
-      await expect4xx('key', 'POST', `/internal/inventory/reservations/${p}/release`);
+      if (RESERVATION_KEY_PATTERN.test(p)) {
+        // A well-formed key nobody reserved under: releasing it is allowed (it leaves a tombstone,
+        // so a late reserve under it holds nothing), not bad input.
+        const res = await ctx.api.request('POST', `/internal/inventory/reservations/${p}/release`, {
+          token: ctx.adminToken,
+        });
+        if (res.status !== 200 || res.body?.status !== 'released')
+          failures.push(`release ${p} -> ${res.status}`);
+      } else {
+        await expect4xx('key', 'POST', `/internal/inventory/reservations/${p}/release`);
+      }
     }
     for (const id of [
       '123',

@@ -189,11 +189,26 @@ describe('internal inventory API', () => {
     expect((await post('/internal/inventory/reservations/release-1/release')).body).toEqual(released.body);
     expect(await stockOf(ctx.db, 'REL-1')).toEqual({ available: 4, reserved: 0, sold: 0 });
     expectProblem(await post('/internal/inventory/reservations/release-1/commit'), 409);
-    expectProblem(await post('/internal/inventory/reservations/never-made/release'), 404);
     expectProblem(await post('/internal/inventory/reservations/never-made/commit'), 404);
     expect(await outboxEvents(ctx.db, 'inventory.released', 'release-1')).toEqual([
       expect.objectContaining({ payload: expect.objectContaining({ reason: 'released' }) }),
     ]);
+  });
+
+  it('lets a release that comes before its reservation win: the late reserve holds nothing', async () => {
+    // The checkout gave up on a slow reserve and compensated at once; the reserve commits after.
+    await product('early-release-item', [{ sku: 'EARLY-1', stock: 3 }]);
+    const released = await post('/internal/inventory/reservations/early-1/release');
+    expect(released.status).toBe(200);
+    expect(released.body).toMatchObject({ status: 'released', items: [] });
+    const late = await reserve('early-1', [{ sku: 'EARLY-1', quantity: 2 }]);
+    expect(late.status).toBe(200);
+    expect(late.body).toMatchObject({ status: 'released', items: [] });
+    expect(await stockOf(ctx.db, 'EARLY-1')).toEqual({ available: 3, reserved: 0, sold: 0 });
+    expectProblem(await post('/internal/inventory/reservations/early-1/commit'), 409);
+    expect((await post('/internal/inventory/reservations/early-1/release')).body).toEqual(released.body);
+    expect(await outboxEvents(ctx.db, 'inventory.reserved', 'early-1')).toEqual([]);
+    expect(await outboxEvents(ctx.db, 'inventory.released', 'early-1')).toEqual([]);
   });
 
   it('expires reservations through the sweeper and returns their stock', async () => {

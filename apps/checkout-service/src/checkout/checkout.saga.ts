@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { ProductClient } from '../clients/product.client';
 import { OrderRepository } from '../orders/order.repository';
 import { OrderRow } from '../orders/order.row';
 import { OrderSteps } from './order.steps';
@@ -11,15 +10,17 @@ import { StockSteps } from './stock.steps';
 /**
  * The checkout saga of DESIGN.md §3 as an explicit list of steps, each with its compensation:
  *
- *   price        read authoritative prices                    (no side effect)
- *   reserve      reserve stock by key `order:<id>`            ↩ release the reservation
+ *   reserve      reserve stock by key `order:<id>`, answered   ↩ release the reservation, also when reserve
+ *                with the prices it was made at                  itself failed (it may have happened unseen)
+ *   price        price the cart with those prices (pure)       (no side effect; a refusal releases the stock)
  *   createOrder  order PENDING_PAYMENT + order.placed, one tx  ↩ order PAYMENT_FAILED (declined) or CANCELLED
  *   charge       charge with key `checkout:order:<id>`        ↩ refund if it was authorised, else nothing
  *   confirm      order PAID + order.paid, commit reservation  (never undone: the money is in)
  *
- * The steps live by what they touch: pricing.ts (price, a pure function), stock.steps.ts
- * (reserve, release, commit), order.steps.ts (createOrder, failOrder), payment.steps.ts
- * (charge, park, refund, confirm).
+ * So a checkout makes one product-service call before the order exists (issue 16: no separate
+ * price read). An empty cart is refused before any step. The steps live by what they touch:
+ * stock.steps.ts (reserve, release, commit), pricing.ts (price, a pure function), order.steps.ts
+ * (createOrder, failOrder), payment.steps.ts (charge, park, refund, confirm).
  *
  * A payment outage is not a failure: the saga stops after createOrder with the order parked
  * in PENDING_PAYMENT and the retry worker later resumes it at `charge`.
@@ -30,7 +31,6 @@ export class CheckoutSaga {
   private readonly runner: SagaRunner;
 
   constructor(
-    private readonly product: ProductClient,
     private readonly orders: OrderRepository,
     stock: StockSteps,
     order: OrderSteps,
@@ -38,13 +38,13 @@ export class CheckoutSaga {
   ) {
     this.runner = new SagaRunner((id) => this.orders.find(id));
     this.steps = [
-      { name: 'price', run: (ctx) => this.price(ctx) },
       {
         name: 'reserve',
         run: (ctx) => stock.reserve(ctx),
         compensate: (ctx) => stock.release(ctx),
         compensateOnFailure: true,
       },
+      { name: 'price', run: (ctx) => this.price(ctx) },
       {
         name: 'createOrder',
         run: (ctx) => order.createOrder(ctx),
@@ -60,7 +60,8 @@ export class CheckoutSaga {
   }
 
   /** Runs the whole saga from a cart. Throws SagaAbort (with a problem) or a dependency error when no order came of it. */
-  start(ctx: CheckoutContext): Promise<SagaOutcome> {
+  async start(ctx: CheckoutContext): Promise<SagaOutcome> {
+    if (ctx.cart!.items.length === 0) throw reject(422, 'cart-empty', 'The cart is empty.');
     return this.runner.run(ctx, this.steps, []);
   }
 
@@ -96,11 +97,9 @@ export class CheckoutSaga {
     return (await this.orders.find(ctx.order.id)) ?? ctx.order;
   }
 
-  private async price(ctx: CheckoutContext): Promise<'next'> {
-    const items = ctx.cart!.items;
-    if (items.length === 0) throw reject(422, 'cart-empty', 'The cart is empty.');
-    const prices = await this.product.prices(items.map((i) => i.sku));
-    ctx.priced = priceCart(items, prices);
-    return 'next';
+  private price(ctx: CheckoutContext): Promise<'next'> {
+    // Throws a SagaAbort on a refusal; the runner then releases the reservation.
+    ctx.priced = priceCart(ctx.cart!.items, ctx.reservedPrices!);
+    return Promise.resolve('next');
   }
 }

@@ -1,5 +1,5 @@
 import { MAX_CHARGE_MINOR } from '@ha-shop/service-kit';
-import { PriceList } from '../clients/client-types';
+import { PriceList, UnitPrice } from '../clients/client-types';
 import { OrderLine } from '../orders/order.row';
 import { reject } from './saga-runner';
 
@@ -11,12 +11,13 @@ export interface PricedCart {
 }
 
 /**
- * Prices a cart's lines with product-service's authoritative prices (not the cart's snapshots).
+ * Prices a cart's lines with product-service's authoritative prices (not the cart's snapshots):
+ * those the reservation answered with, so the order costs what was reserved.
  * Pure: every refusal is a SagaAbort carrying the 4xx problem the client gets.
  */
 export function priceCart(
   items: ReadonlyArray<{ sku: string; quantity: number }>,
-  prices: PriceList,
+  prices: PriceList<UnitPrice>,
 ): PricedCart {
   if (prices.missing.length > 0) {
     throw reject(422, 'unknown-sku', 'Some items no longer exist; remove them from the cart.', {

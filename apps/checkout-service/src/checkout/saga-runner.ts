@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ProblemException } from '@ha-shop/service-kit';
 import { CartItemRow, CartRow } from '../carts/cart.repository';
-import { ChargeOutcome } from '../clients/client-types';
+import { ChargeOutcome, PriceList, UnitPrice } from '../clients/client-types';
 import { OrderRow, ShippingAddress } from '../orders/order.row';
 import { CardDetails } from './card-vault';
 import type { PricedCart } from './pricing';
@@ -15,6 +15,8 @@ export interface CheckoutContext {
   /** Present when the saga starts from the cart; absent when the worker resumes an order. */
   cart?: { row: CartRow; items: CartItemRow[] };
   shippingAddress?: ShippingAddress;
+  /** The authoritative prices the reservation answered with (its first answer, on a replay). */
+  reservedPrices?: PriceList<UnitPrice>;
   priced?: PricedCart;
   order?: OrderRow;
   charge?: ChargeOutcome;

@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { RequestContext } from '@ha-shop/service-kit';
+import { RequestContext, ServiceUnavailableProblem } from '@ha-shop/service-kit';
 import { ProductClient } from '../clients/product.client';
 import { CheckoutEnv, reservationTtlSeconds } from '../config/checkout.env';
 import { reservationKeyFor } from '../orders/order-keys';
 import { OrderRepository } from '../orders/order.repository';
 import { OrderRow } from '../orders/order.row';
-import { CheckoutContext, reject } from './saga-runner';
+import { CheckoutContext, reject, SagaAbort } from './saga-runner';
 
 /** Least time a release, and a commit, get past the caller's deadline. */
 const RELEASE_BUDGET_MS = 1000;
@@ -26,8 +26,12 @@ export class StockSteps {
     private readonly env: CheckoutEnv,
   ) {}
 
+  /**
+   * Reserves the cart's lines and keeps the prices the reservation answered with: one call to
+   * product-service prices and reserves (the price step then only computes).
+   */
   async reserve(ctx: CheckoutContext): Promise<'next'> {
-    const items = ctx.priced!.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }));
+    const items = ctx.cart!.items.map((i) => ({ sku: i.sku, quantity: i.quantity }));
     const result = await this.product.reserve(
       reservationKeyFor(ctx.orderId),
       items,
@@ -38,10 +42,31 @@ export class StockSteps {
     }
     if (result.outcome === 'unknown-sku') {
       throw reject(422, 'unknown-sku', 'Some items no longer exist; remove them from the cart.', {
-        skus: result.skus,
+        skus: inCartOrder(items, result.skus),
+      });
+    }
+    if (result.outcome === 'sku-unavailable') {
+      throw reject(422, 'sku-unavailable', 'Some items are no longer on sale; remove them from the cart.', {
+        skus: inCartOrder(items, result.skus),
       });
     }
     if (result.outcome === 'conflict') throw reject(409, 'reservation-conflict', result.detail);
+    if (result.outcome === 'gone') {
+      // An earlier attempt's reservation under this order's key, given back (its release answered too
+      // late, or it expired): nothing is held, but this order id cannot reserve again. An outage to
+      // the client: the key is let go, so its retry starts afresh under a new order id.
+      throw new SagaAbort(
+        'unavailable',
+        new ServiceUnavailableProblem(
+          `The stock reservation of this checkout was ${result.status}; retry the checkout.`,
+          1,
+          { dependency: 'product', reason: 'reservation-gone' },
+        ),
+      );
+    }
+    // A product-service replica older than prices in the answer (during a rollout): ask for them.
+    // A failure here still releases the reservation (reserve compensates on failure).
+    ctx.reservedPrices = result.prices ?? (await this.product.prices(items.map((i) => i.sku)));
     return 'next';
   }
 
@@ -84,4 +109,10 @@ export class StockSteps {
     }
     await this.orders.scheduleStockSync(order.id, this.env.PAYMENT_RETRY_BASE_MS);
   }
+}
+
+/** The cart's order, as the separate price step named them (product-service answers them sorted). */
+function inCartOrder(items: ReadonlyArray<{ sku: string }>, skus: string[]): string[] {
+  const named = new Set(skus);
+  return items.map((i) => i.sku).filter((sku) => named.has(sku));
 }

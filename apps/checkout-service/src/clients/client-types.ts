@@ -1,5 +1,5 @@
-/** Authoritative catalog data for one SKU, as product-service answers it. */
-export interface PricedSku {
+/** What an order line is priced with: authoritative catalog data for one SKU, as product-service answers it. */
+export interface UnitPrice {
   sku: string;
   name: string;
   /** Integer minor units. */
@@ -7,12 +7,16 @@ export interface PricedSku {
   currency: string;
   /** On sale (product active). */
   active: boolean;
+}
+
+/** A price-list entry (POST /internal/prices), which also tells what is in stock. */
+export interface PricedSku extends UnitPrice {
   /** Units that can be reserved right now. */
   availableUnits: number;
 }
 
-export interface PriceList {
-  bySku: Map<string, PricedSku>;
+export interface PriceList<T extends UnitPrice = PricedSku> {
+  bySku: Map<string, T>;
   /** Requested SKUs product-service does not know. */
   missing: string[];
 }
@@ -23,9 +27,17 @@ export interface ReservationLine {
 }
 
 export type ReserveOutcome =
-  | { outcome: 'reserved' }
+  /**
+   * `prices`: what the reservation was made at (a replay: the first answer's). Undefined only when
+   * product-service answered without them (a replica older than prices in the reservation).
+   */
+  | { outcome: 'reserved'; prices: PriceList<UnitPrice> | undefined }
   | { outcome: 'out-of-stock'; skus: string[] }
   | { outcome: 'unknown-sku'; skus: string[] }
+  /** Some products are not on sale (any more). */
+  | { outcome: 'sku-unavailable'; skus: string[] }
+  /** A replay found the key's reservation given back (released or expired): it holds nothing. */
+  | { outcome: 'gone'; status: string }
   /** The key is already used for other items (a bug on our side, or a key collision). */
   | { outcome: 'conflict'; detail: string };
 

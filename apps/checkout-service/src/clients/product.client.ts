@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { PolicyRegistry, ServiceClient, ServiceResponse } from '@ha-shop/resilience';
 import { CheckoutEnv } from '../config/checkout.env';
-import { PriceList, PricedSku, ReservationLine, ReserveOutcome, SettleOutcome } from './client-types';
+import {
+  PriceList,
+  PricedSku,
+  ReservationLine,
+  ReserveOutcome,
+  SettleOutcome,
+  UnitPrice,
+} from './client-types';
 import { internalServiceClient } from './internal-client';
 import { unexpectedResponse } from './unexpected-response';
 
@@ -17,6 +24,16 @@ interface PriceItemBody {
   currency: string;
   available: number;
   active: boolean;
+}
+
+/** A reserved line as product-service answers it; the catalog fields are absent from older replicas. */
+interface ReservedItemBody {
+  sku?: unknown;
+  price?: unknown;
+  currency?: unknown;
+  name?: unknown;
+  options?: Record<string, string> | null;
+  active?: unknown;
 }
 
 interface ProblemBody {
@@ -87,17 +104,23 @@ export class ProductClient {
     });
     if ((res.status === 200 || res.status === 201) && typeof res.body?.status === 'string') {
       // A replay answers the reservation as it is now: released or expired meanwhile, it holds no stock.
-      if (res.body.status === 'reserved') return { outcome: 'reserved' };
-      return {
-        outcome: 'conflict',
-        detail: `The stock reservation of this checkout is ${res.body?.status ?? 'gone'}; retry the checkout.`,
-      };
+      if (res.body.status === 'reserved') {
+        const prices = reservedPrices(res.body.items, items);
+        if (prices === 'unusable') {
+          throw unexpectedResponse('product-service', 'POST /internal/inventory/reservations', res);
+        }
+        return { outcome: 'reserved', prices };
+      }
+      return { outcome: 'gone', status: res.body.status };
     }
     if (res.status === 409 && res.body?.type?.endsWith('/out-of-stock')) {
       return { outcome: 'out-of-stock', skus: shortSkus(res.body) };
     }
     if (res.status === 422 && res.body?.type?.endsWith('/unknown-sku')) {
       return { outcome: 'unknown-sku', skus: shortSkus(res.body) };
+    }
+    if (res.status === 422 && res.body?.type?.endsWith('/sku-unavailable')) {
+      return { outcome: 'sku-unavailable', skus: shortSkus(res.body) };
     }
     if (res.status === 409 || res.status === 422) {
       return { outcome: 'conflict', detail: res.body?.detail ?? `reservation refused (${res.status})` };
@@ -127,8 +150,48 @@ export class ProductClient {
   }
 }
 
+/**
+ * The prices a reservation answer carries, one per requested SKU (null price: the variant is gone).
+ * Undefined when it carries none at all (a product-service replica from before prices were part of
+ * the answer, during a rollout); 'unusable' when it is not the answer to these items.
+ */
+function reservedPrices(
+  body: unknown,
+  requested: ReservationLine[],
+): PriceList<UnitPrice> | undefined | 'unusable' {
+  if (!Array.isArray(body)) return 'unusable';
+  const answered = body as ReservedItemBody[];
+  if (answered.every((i) => typeof i === 'object' && i !== null && !('price' in i))) return undefined;
+  const bySku = new Map<string, UnitPrice>();
+  const missing: string[] = [];
+  for (const item of answered) {
+    if (typeof item?.sku !== 'string') return 'unusable';
+    if (item.price === null) {
+      missing.push(item.sku);
+    } else if (
+      Number.isSafeInteger(item.price) &&
+      typeof item.currency === 'string' &&
+      typeof item.name === 'string' &&
+      typeof item.active === 'boolean'
+    ) {
+      bySku.set(item.sku, {
+        sku: item.sku,
+        name: displayName({ name: item.name, options: item.options ?? undefined }),
+        unitPrice: item.price as number,
+        currency: item.currency,
+        active: item.active,
+      });
+    } else {
+      return 'unusable';
+    }
+  }
+  const known = (sku: string) => bySku.has(sku) || missing.includes(sku);
+  if (answered.length !== requested.length || !requested.every((r) => known(r.sku))) return 'unusable';
+  return { bySku, missing };
+}
+
 /** "Mug (black, large)": the variant's options make the line recognisable on the order. */
-function displayName(item: PriceItemBody): string {
+function displayName(item: { name: string; options?: Record<string, string> }): string {
   const options = Object.values(item.options ?? {}).filter((v) => typeof v === 'string' && v.length > 0);
   const name = options.length > 0 ? `${item.name} (${options.join(', ')})` : item.name;
   return name.length > 200 ? `${name.slice(0, 199)}…` : name;

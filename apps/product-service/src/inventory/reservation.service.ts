@@ -1,22 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { EVENTS, OutboxService } from '@ha-shop/events';
 import { ProblemException } from '@ha-shop/service-kit';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { ProductEnv } from '../config/product.env';
 import { CreateReservationDto, ReservationDto } from './dto/inventory.dto';
-import { ReservationItem, ReservationStatus } from './reservation.entity';
+import { refuseUnsellable, withPrices } from './reservation-pricing';
+import {
+  expireDue,
+  findReservation,
+  insertPriced,
+  insertTombstone,
+  isTombstone,
+  setStatus,
+  settleReserved,
+} from './reservation.repository';
+import { ReservationItem, ReservationRow } from './reservation.entity';
 import { canonical, moveReserved, takeStock, throwShortage } from './stock-moves';
-
-interface ReservationRow {
-  reservation_key: string;
-  status: ReservationStatus;
-  items: ReservationItem[];
-  expires_at: Date;
-  created_at: Date;
-  updated_at: Date;
-  committed_at: Date | null;
-  released_at: Date | null;
-}
 
 /**
  * Stock reservations for checkout. Every stock change is one guarded UPDATE per SKU
@@ -31,20 +30,19 @@ export class ReservationService {
     private readonly env: ProductEnv,
   ) {}
 
-  /** Returns the reservation and whether this call created it (false for an idempotent replay). */
+  /**
+   * Returns the reservation and whether this call created it (false for an idempotent replay).
+   * Its items carry the prices they were reserved at; a replay answers the same ones.
+   */
   async reserve(dto: CreateReservationDto): Promise<{ created: boolean; reservation: ReservationDto }> {
     const items = canonical(dto.items);
     const ttl = dto.ttlSeconds ?? this.env.RESERVATION_TTL_SECONDS;
     return this.dataSource.transaction(async (m) => {
-      // A concurrent insert of the same key makes this wait for that transaction, then see its row.
-      const inserted: ReservationRow[] = await m.query(
-        `INSERT INTO reservation (reservation_key, status, items, expires_at)
-         VALUES ($1, 'reserved', $2::jsonb, now() + make_interval(secs => $3))
-         ON CONFLICT (reservation_key) DO NOTHING RETURNING *`,
-        [dto.reservationKey, JSON.stringify(items), ttl],
-      );
-      if (inserted.length === 0) {
-        const existing = await this.find(m, dto.reservationKey, false);
+      const inserted = await insertPriced(m, dto.reservationKey, items, ttl);
+      if (!inserted) {
+        const existing = await findReservation(m, dto.reservationKey, false);
+        // Released before it was made: answered as released, so the caller knows nothing is held.
+        if (isTombstone(existing)) return { created: false, reservation: toDto(existing) };
         if (fingerprint(existing.items) !== fingerprint(items)) {
           throw new ProblemException(
             422,
@@ -53,11 +51,12 @@ export class ReservationService {
             { reservationKey: dto.reservationKey },
           );
         }
-        return { created: false, reservation: toDto(existing) };
+        return { created: false, reservation: toDto(await withPrices(m, existing)) };
       }
+      refuseUnsellable(inserted.items);
       const short = await takeStock(m, items, 'reserved');
       if (short.length > 0) await throwShortage(m, short);
-      const reservation = toDto(inserted[0]);
+      const reservation = toDto(inserted);
       await this.outbox.append(m, {
         type: EVENTS.inventoryReserved,
         aggregateId: dto.reservationKey,
@@ -68,7 +67,7 @@ export class ReservationService {
   }
 
   get(key: string): Promise<ReservationDto> {
-    return this.find(this.dataSource.manager, key, false).then(toDto);
+    return findReservation(this.dataSource.manager, key, false).then(toDto);
   }
 
   /** Reserved units become sold. Idempotent; after expiry it takes the stock again if it is still there. */
@@ -81,11 +80,11 @@ export class ReservationService {
         await this.outbox.append(m, {
           type: EVENTS.inventoryCommitted,
           aggregateId: key,
-          payload: { reservationKey: key, items: claimed.items, afterExpiry: false },
+          payload: { reservationKey: key, items: canonical(claimed.items), afterExpiry: false },
         });
         return toDto(claimed);
       }
-      const current = await this.find(m, key, true);
+      const current = await findReservation(m, key, true);
       if (current.status === 'committed') return toDto(current);
       if (current.status === 'released') {
         throw new ProblemException(
@@ -104,27 +103,36 @@ export class ReservationService {
       await this.outbox.append(m, {
         type: EVENTS.inventoryCommitted,
         aggregateId: key,
-        payload: { reservationKey: key, items: current.items, afterExpiry: true },
+        payload: { reservationKey: key, items: canonical(current.items), afterExpiry: true },
       });
       return toDto(updated);
     });
   }
 
-  /** Reserved units go back on sale. Idempotent (also for an expired reservation); a committed one is a 409. */
+  /**
+   * Reserved units go back on sale. Idempotent (also for an expired reservation); a committed one
+   * is a 409. An unknown key is released too (a tombstone), so a reserve arriving after it holds nothing.
+   */
   release(key: string): Promise<ReservationDto> {
     return this.dataSource.transaction(async (m) => {
-      const claimed = await settleReserved(m, key, 'released');
+      let claimed = await settleReserved(m, key, 'released');
+      if (!claimed) {
+        const tombstone = await insertTombstone(m, key);
+        if (tombstone) return toDto(tombstone);
+        // The key exists: a reserve under it may have committed since the first statement.
+        claimed = await settleReserved(m, key, 'released');
+      }
       if (claimed) {
         await moveReserved(m, claimed.items, 'available');
         await this.outbox.append(m, {
           type: EVENTS.inventoryReleased,
           aggregateId: key,
-          payload: { reservationKey: key, items: claimed.items, reason: 'released' },
+          payload: { reservationKey: key, items: canonical(claimed.items), reason: 'released' },
         });
         return toDto(claimed);
       }
       // Not held any more (a held one was settled above): released or expired is a replay.
-      const current = await this.find(m, key, true);
+      const current = await findReservation(m, key, true);
       if (current.status === 'committed') {
         throw new ProblemException(
           409,
@@ -139,22 +147,10 @@ export class ReservationService {
     });
   }
 
-  /**
-   * Expires due reservations and returns their stock, in one transaction per batch.
-   * SKIP LOCKED lets several replicas sweep at once without waiting on (or double
-   * counting) each other, and skips reservations a commit/release is working on.
-   */
+  /** Expires due reservations and returns their stock, in one transaction per batch. */
   async sweepExpired(batchSize: number): Promise<number> {
     return this.dataSource.transaction(async (m) => {
-      const [expired]: [Array<{ reservation_key: string; items: ReservationItem[] }>, number] = await m.query(
-        `UPDATE reservation SET status = 'expired', released_at = now(), updated_at = now()
-          WHERE status = 'reserved' AND reservation_key IN (
-                SELECT reservation_key FROM reservation
-                 WHERE status = 'reserved' AND expires_at <= now()
-                 ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-          RETURNING reservation_key, items`,
-        [batchSize],
-      );
+      const expired = await expireDue(m, batchSize);
       if (expired.length === 0) return 0;
       const totals = new Map<string, number>();
       for (const r of expired)
@@ -169,20 +165,15 @@ export class ReservationService {
         ...expired.map((r) => ({
           type: EVENTS.inventoryReleased,
           aggregateId: r.reservation_key,
-          payload: { reservationKey: r.reservation_key, items: r.items, reason: 'expired' as const },
+          payload: {
+            reservationKey: r.reservation_key,
+            items: canonical(r.items),
+            reason: 'expired' as const,
+          },
         })),
       );
       return expired.length;
     });
-  }
-
-  private async find(m: EntityManager, key: string, lock: boolean): Promise<ReservationRow> {
-    const [row]: ReservationRow[] = await m.query(
-      `SELECT * FROM reservation WHERE reservation_key = $1${lock ? ' FOR UPDATE' : ''}`,
-      [key],
-    );
-    if (!row) throw new ProblemException(404, 'reservation-not-found', `No reservation with key ${key}.`);
-    return row;
   }
 }
 
@@ -190,34 +181,6 @@ function fingerprint(items: ReservationItem[]): string {
   return canonical(items)
     .map((i) => `${i.sku}*${i.quantity}`)
     .join(',');
-}
-
-/** Marks a reservation that is still 'reserved' committed or released; undefined when it is not (or missing). */
-async function settleReserved(
-  m: EntityManager,
-  key: string,
-  status: 'committed' | 'released',
-): Promise<ReservationRow | undefined> {
-  const column = status === 'committed' ? 'committed_at' : 'released_at';
-  const [rows]: [ReservationRow[], number] = await m.query(
-    `UPDATE reservation SET status = $2, ${column} = now(), updated_at = now()
-      WHERE reservation_key = $1 AND status = 'reserved' RETURNING *`,
-    [key, status],
-  );
-  return rows[0];
-}
-
-async function setStatus(
-  m: EntityManager,
-  key: string,
-  status: 'committed' | 'released',
-): Promise<ReservationRow> {
-  const column = status === 'committed' ? 'committed_at' : 'released_at';
-  const [[row]]: [ReservationRow[], number] = await m.query(
-    `UPDATE reservation SET status = $2, ${column} = now(), updated_at = now() WHERE reservation_key = $1 RETURNING *`,
-    [key, status],
-  );
-  return row;
 }
 
 function toDto(r: ReservationRow): ReservationDto {

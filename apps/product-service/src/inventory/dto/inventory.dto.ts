@@ -64,10 +64,32 @@ export class CreateReservationDto {
   ttlSeconds?: number;
 }
 
+/** A reserved line and the catalog data it was reserved at (what checkout prices the order with). */
+export class ReservedItemDto {
+  @ApiProperty() sku: string;
+  @ApiProperty() quantity: number;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Number,
+    description:
+      'Integer minor units, read in the reserving transaction and stored: a replay answers the same. ' +
+      'The reserve answer always has it (for a reservation stored before prices were kept, the current ' +
+      'price); null when the variant no longer exists.',
+  })
+  price?: number | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) currency?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: "The product's name." }) name?:
+    string | null;
+  @ApiPropertyOptional({ nullable: true, type: 'object', additionalProperties: { type: 'string' } })
+  options?: Record<string, string> | null;
+  @ApiPropertyOptional({ nullable: true, type: Boolean, description: 'The product was on sale.' }) active?:
+    boolean | null;
+}
+
 export class ReservationDto {
   @ApiProperty() reservationKey: string;
   @ApiProperty({ enum: RESERVATION_STATUSES }) status: string;
-  @ApiProperty({ type: [ReservationItemDto], description: 'Sorted by sku.' }) items: ReservationItemDto[];
+  @ApiProperty({ type: [ReservedItemDto], description: 'Sorted by sku.' }) items: ReservedItemDto[];
   @ApiProperty() expiresAt: string;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
