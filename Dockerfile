@@ -87,9 +87,12 @@ COPY --from=build /repo/apps/${SERVICE} ./apps/${SERVICE}
 # exec-form CMD below (no shell in between).
 WORKDIR /app/apps/${SERVICE}
 # Tracing must load before any instrumented module, hence a preload rather than an import.
+# The other flags are the runner's REPLICA_NODE_ARGS (apps/runner/src/services.ts), so a pod
+# runs as a `make demo` replica does (k8s/test/node-flags.spec.ts checks they agree). No
+# --enable-source-maps: it costs about 15 MB per process; stack traces point into dist/*.js.
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080 \
     OTEL_SERVICE_NAME=${SERVICE} \
-    NODE_OPTIONS="--require /app/libs/observability/dist/tracing.preload.js --enable-source-maps"
+    NODE_OPTIONS="--require /app/libs/observability/dist/tracing.preload.js --max-semi-space-size=4 --max-old-space-size=256"
 CMD ["dist/main.js"]

@@ -2,8 +2,9 @@
 // Starts the shop as `make demo` does (runner's startPlatform, one replica each, embedded
 // PostgreSQL) and, for each service and variant, one more process with the runner's own node
 // args and env plus bench/lib/memory-probe.cjs: idle figures 5 s after ready, MEMORY_LOAD_S
-// seconds of autocannon on one GET route (peak RSS sampled every 250 ms), then a fixed number
-// of requests for CPU and GC per request (counts, not throughput: the machine may be busy).
+// seconds (or MEMORY_LOAD_AMOUNT requests) of autocannon on one GET route (peak RSS sampled
+// every 250 ms), then a fixed number of requests for CPU and GC per request (counts, not
+// throughput: the machine may be busy).
 //
 //   node bench/memory-services.mjs                       # every service, the runner's args
 //   MEMORY_SERVICES=product-service MEMORY_VARIANTS='[{"label":"semi1","args":["--max-semi-space-size=1"]}]' \
@@ -32,6 +33,8 @@ const { REPLICA_NODE_ARGS } = require(join(root, 'apps', 'runner', 'dist', 'serv
 const only = (process.env.MEMORY_SERVICES ?? '').split(',').filter(Boolean);
 const variants = JSON.parse(process.env.MEMORY_VARIANTS ?? '[{"label":"runner args"}]');
 const loadS = Number(process.env.MEMORY_LOAD_S ?? 10);
+// A fixed number of requests instead of MEMORY_LOAD_S: peaks of variants compared at the same work.
+const loadAmount = Number(process.env.MEMORY_LOAD_AMOUNT ?? 0);
 const connections = Number(process.env.MEMORY_CONNECTIONS ?? 10);
 const fixedRequests = Number(process.env.MEMORY_REQUESTS ?? 2000);
 const out = process.env.MEMORY_OUT ?? join(root, 'bench', 'results', 'memory-services.json');
@@ -131,7 +134,7 @@ async function measure(platform, name, spec, variant) {
       url: origin + route.path,
       headers: route.headers,
       connections,
-      duration: loadS,
+      ...(loadAmount > 0 ? { amount: loadAmount } : { duration: loadS }),
     });
     clearInterval(sampler);
     const afterLoad = await snapshot(child.pid);
@@ -158,7 +161,7 @@ async function measure(platform, name, spec, variant) {
         threads: idle.threads,
       },
       load: {
-        seconds: loadS,
+        seconds: loadAmount > 0 ? timed.duration : loadS,
         connections,
         requests: timed.requests.total,
         non2xx: timed.non2xx,

@@ -20,7 +20,7 @@ load: $(K6) ## k6 load test against the running demo (BASE_URL, LOAD_VUS, LOAD_D
 SCENARIO ?=
 
 chaos-demo: install build ## Failures under load with a verdict (CHAOS_DEMO_ARGS="--short"; SCENARIO=chaos-experiments/...)
-	node apps/runner/dist/chaos/demo-cli.js $(foreach s,$(SCENARIO),--scenario $(s)) $(CHAOS_DEMO_ARGS)
+	node $(RUNNER_NODE_ARGS) apps/runner/dist/chaos/demo-cli.js $(foreach s,$(SCENARIO),--scenario $(s)) $(CHAOS_DEMO_ARGS)
 
 # Next to the shop under `make demo`: Prometheus (Debian's package, monitoring.mk) and
 # Jaeger v2 built from its Go module into the per-user tool cache (minutes, once).

@@ -100,18 +100,31 @@ function medianCost(costs) {
   return out;
 }
 
-/** Per service: the largest replica, idle and at its peak. */
+/**
+ * Per service: the largest replica, idle and at its peak, and all its replicas together
+ * (the sum of each one's peak), so the node total splits into groups.
+ */
 export function memoryByService(idle, peak, replicas) {
   const out = {};
   for (const r of replicas) {
-    const s = (out[r.service] ??= { idleMb: 0, peakMb: 0 });
-    s.idleMb = Math.max(s.idleMb, round(idle.perProcess[r.id] ?? 0));
+    const s = (out[r.service] ??= { idleMb: 0, peakMb: 0, replicas: 0, groupIdleMb: 0, groupPeakMb: 0 });
+    const idleMb = idle.perProcess[r.id] ?? 0;
     // Start-up can use more than the load does: peak is whichever was higher.
-    s.peakMb = Math.max(s.peakMb, s.idleMb, round(peak.perProcess[r.id] ?? 0));
+    const peakMb = Math.max(idleMb, peak.perProcess[r.id] ?? 0);
+    s.idleMb = Math.max(s.idleMb, round(idleMb));
+    s.peakMb = Math.max(s.peakMb, round(peakMb));
+    s.replicas += 1;
+    s.groupIdleMb = round(s.groupIdleMb + idleMb);
+    s.groupPeakMb = round(s.groupPeakMb + peakMb);
   }
+  const runnerIdle = round(idle.perProcess['runner+edge']);
+  const runnerPeak = round(Math.max(idle.perProcess['runner+edge'], peak.perProcess['runner+edge'] ?? 0));
   out['runner+edge'] = {
-    idleMb: round(idle.perProcess['runner+edge']),
-    peakMb: round(Math.max(idle.perProcess['runner+edge'], peak.perProcess['runner+edge'] ?? 0)),
+    idleMb: runnerIdle,
+    peakMb: runnerPeak,
+    replicas: 1,
+    groupIdleMb: runnerIdle,
+    groupPeakMb: runnerPeak,
   };
   return out;
 }
@@ -150,14 +163,18 @@ export function markdown(report) {
     ...costMarkdown(results.checkout?.cost),
     ...shoppersMarkdown(report.shoppers),
     ...storefrontMarkdown(report.storefront),
-    '| process | idle RSS MB | peak RSS MB | cold start ms | cold start / bare node |',
-    '|---|---:|---:|---:|---:|',
+    '| process | idle RSS MB | peak RSS MB | all its processes: idle / peak MB (how many) | cold start ms | cold start / bare node |',
+    '|---|---:|---:|---:|---:|---:|',
     ...Object.entries(memory.byService).map(([name, m]) => {
       const cs = coldStart.services[name];
-      return `| ${name} | ${m.idleMb} | ${m.peakMb} | ${cs ? ms(cs.ms) : ''} | ${cs ? `${cs.ratioToBareNode.toFixed(1)}×` : ''} |`;
+      const group =
+        m.groupPeakMb === undefined
+          ? ''
+          : `${round(m.groupIdleMb, 0)} / ${round(m.groupPeakMb, 0)} (${m.replicas})`;
+      return `| ${name} | ${m.idleMb} | ${m.peakMb} | ${group} | ${cs ? ms(cs.ms) : ''} | ${cs ? `${cs.ratioToBareNode.toFixed(1)}×` : ''} |`;
     }),
-    `| all node processes | ${round(memory.idle.totalNodeMb, 0)} | ${round(memory.peak.totalNodeMb, 0)} | bare node: ${ms(coldStart.bareNodeMs)} | |`,
-    `| PostgreSQL (PSS, all backends) | ${round(memory.idle.postgresPssMb, 0)} | ${round(memory.peakPostgresPssMb, 0)} | | |`,
+    `| all node processes | ${round(memory.idle.totalNodeMb, 0)} | ${round(memory.peak.totalNodeMb, 0)} | | bare node: ${ms(coldStart.bareNodeMs)} | |`,
+    `| PostgreSQL (PSS, all backends) | ${round(memory.idle.postgresPssMb, 0)} | ${round(memory.peakPostgresPssMb, 0)} | | | |`,
     '',
   ];
   return lines.join('\n');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { K8sObject, ofKind, podTemplates, prepareCharts, renderObjects, VARIANTS } from './support/charts';
-import { CHARTS, CHARTS_DIR, ENVIRONMENTS, environmentValues } from './support/paths';
+import { CHARTS, CHARTS_DIR, ENVIRONMENTS, environmentValues, SERVICES } from './support/paths';
 
 // The one pod that talks to the API server (the kubernetes source of /architecture) and keeps
 // a second writable directory, Next's cache.
@@ -116,6 +116,28 @@ describe('hardening and secrets of every rendered pod', () => {
     }
   });
 
+  // The image's NODE_OPTIONS carries the replicas' measured node flags (node-flags.spec.ts).
+  it('never overrides the image: no NODE_OPTIONS, command or args on a service container', () => {
+    for (const [name, objects] of Object.entries(renders)) {
+      const services = podTemplates(objects).filter(({ owner }) =>
+        SERVICES.some((s) => owner === `Deployment/shop-${s}`),
+      );
+      expect(services.map((p) => p.owner).sort(), name).toEqual(
+        SERVICES.map((s) => `Deployment/shop-${s}`).sort(),
+      );
+      for (const { owner, spec } of services) {
+        for (const c of spec.containers) {
+          const where = `${name}: ${owner}/${c.name}`;
+          expect(c.command, where).toBeUndefined();
+          expect(c.args, where).toBeUndefined();
+          expect(
+            (c.env ?? []).map((e: { name: string }) => e.name),
+            where,
+          ).not.toContain('NODE_OPTIONS');
+        }
+      }
+    }
+  });
   it('takes every secret-bearing variable from a Secret, never from a literal value', () => {
     for (const [name, objects] of Object.entries(renders)) {
       for (const { owner, spec } of podTemplates(objects)) {
