@@ -4,14 +4,15 @@ import { apiClient, expectProblem, sql, waitFor } from '@ha-shop/testkit';
 import {
   createCategory,
   createProduct,
+  INTERNAL_TOKEN,
+  internalHeaders,
   outboxEvents,
   ProductService,
   startProductService,
   stockOf,
 } from './support';
 
-const INTERNAL_TOKEN = 'test-internal-token-0123456789';
-const headers = { 'x-internal-token': INTERNAL_TOKEN };
+const headers = internalHeaders;
 
 describe('internal inventory API', () => {
   let ctx: ProductService;

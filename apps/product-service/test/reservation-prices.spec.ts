@@ -3,14 +3,15 @@ import { expectProblem, sql } from '@ha-shop/testkit';
 import {
   createCategory,
   createProduct,
+  INTERNAL_TOKEN,
+  internalHeaders,
   outboxEvents,
   ProductService,
   startProductService,
   stockOf,
 } from './support';
 
-const INTERNAL_TOKEN = 'test-internal-token-0123456789';
-const headers = { 'x-internal-token': INTERNAL_TOKEN };
+const headers = internalHeaders;
 
 // Issue 16 item 3: checkout prices the order from the reservation's answer, so the reserve
 // reads the prices in its own transaction, stores them, and refuses what is not on sale.

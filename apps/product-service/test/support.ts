@@ -9,6 +9,7 @@ import {
   testEnv,
   TestIssuer,
 } from '@ha-shop/testkit';
+import { INTERNAL_TOKEN_HEADER } from '@ha-shop/auth';
 import type { RunningService } from '@ha-shop/service-kit';
 import { AppModule } from '../src/app.module';
 import { seedCatalog } from '../src/seed/catalog-seed';
@@ -27,6 +28,10 @@ export interface ProductService {
   replica(env?: Record<string, string>): Promise<RunningService>;
   close(): Promise<void>;
 }
+
+/** The internal token the inventory suites start product-service with, and the header carrying it. */
+export const INTERNAL_TOKEN = 'test-internal-token-0123456789';
+export const internalHeaders = { [INTERNAL_TOKEN_HEADER]: INTERNAL_TOKEN };
 
 export async function startProductService(
   options: { env?: Record<string, string>; seedProducts?: number; db?: string } = {},
