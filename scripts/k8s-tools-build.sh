@@ -92,10 +92,17 @@ for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   kv+=" -X $p.buildDate=1970-01-01T00:00:00Z"
 done
 
+# kube compiles for most of a first build; fetching the other modules' sources
+# meanwhile keeps the network off the critical path (the module cache locks
+# each download, so the builds below simply find them).
+for mod in etcd kwok helm; do
+  (cd "$src/$mod" && go mod download >/dev/null 2>&1 || true) &
+done
 build kube "$kv"
 build etcd ""
 build kwok "-X sigs.k8s.io/kwok/pkg/consts.Version=${kwok#v}"
 build helm "-X helm.sh/helm/v4/internal/version.version=$helm -X helm.sh/helm/v4/internal/version.gitTreeState=clean"
+wait
 
 # kwok itself ships no default lifecycle; these are the upstream "fast" stages
 # kwokctl uses, taken from the pinned module so they match the binary.

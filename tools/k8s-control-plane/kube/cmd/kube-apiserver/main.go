@@ -1,18 +1,11 @@
-// Mirrors k8s.io/kubernetes/cmd/kube-apiserver: a main package cannot be
-// imported, so this wrapper re-creates it on top of the exported app package.
+// Mirrors k8s.io/kubernetes/cmd/kube-apiserver on top of its exported app package.
 package main
 
 import (
-	"os"
-	_ "time/tzdata" // CronJob time zones work without host zoneinfo
-
-	"k8s.io/component-base/cli"
-	_ "k8s.io/component-base/logs/json/register"
-	_ "k8s.io/component-base/metrics/prometheus/clientgo"
-	_ "k8s.io/component-base/metrics/prometheus/version"
+	"github.com/ha-shop/tools/k8s-control-plane/kube/internal/daemon"
 	"k8s.io/kubernetes/cmd/kube-apiserver/app"
 )
 
 func main() {
-	os.Exit(cli.Run(app.NewAPIServerCommand()))
+	daemon.Run(app.NewAPIServerCommand())
 }

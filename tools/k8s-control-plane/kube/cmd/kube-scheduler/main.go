@@ -1,17 +1,11 @@
-// Mirrors k8s.io/kubernetes/cmd/kube-scheduler (main packages cannot be
-// imported).
+// Mirrors k8s.io/kubernetes/cmd/kube-scheduler on top of its exported app package.
 package main
 
 import (
-	"os"
-
-	"k8s.io/component-base/cli"
-	_ "k8s.io/component-base/logs/json/register"
-	_ "k8s.io/component-base/metrics/prometheus/clientgo"
-	_ "k8s.io/component-base/metrics/prometheus/version"
+	"github.com/ha-shop/tools/k8s-control-plane/kube/internal/daemon"
 	"k8s.io/kubernetes/cmd/kube-scheduler/app"
 )
 
 func main() {
-	os.Exit(cli.Run(app.NewSchedulerCommand()))
+	daemon.Run(app.NewSchedulerCommand())
 }
