@@ -16,24 +16,19 @@ export const PRODUCT_DEPENDENCY = 'checkout→product';
 /** product-service's limit per price request. */
 const PRICE_BATCH = 200;
 
-interface PriceItemBody {
-  sku: string;
-  name: string;
-  options?: Record<string, string>;
-  price: number;
-  currency: string;
-  available: number;
-  active: boolean;
-}
-
-/** A reserved line as product-service answers it; the catalog fields are absent from older replicas. */
-interface ReservedItemBody {
+/**
+ * A catalog line as product-service answers it, in /internal/prices and in a reservation's
+ * items. Typed as unknown: each field is checked before use (see unitPriceFrom).
+ */
+interface CatalogItemBody {
   sku?: unknown;
-  price?: unknown;
-  currency?: unknown;
   name?: unknown;
   options?: Record<string, string> | null;
+  price?: unknown;
+  currency?: unknown;
   active?: unknown;
+  /** Only in /internal/prices. */
+  available?: unknown;
 }
 
 interface ProblemBody {
@@ -66,7 +61,7 @@ export class ProductClient {
     const bySku = new Map<string, PricedSku>();
     const missing: string[] = [];
     for (let i = 0; i < skus.length; i += PRICE_BATCH) {
-      const res = await this.http.request<{ items: PriceItemBody[]; missing: string[] }>({
+      const res = await this.http.request<{ items: CatalogItemBody[]; missing: string[] }>({
         method: 'POST',
         path: '/internal/prices',
         body: { skus: skus.slice(i, i + PRICE_BATCH) },
@@ -76,14 +71,10 @@ export class ProductClient {
       if (res.status !== 200 || !Array.isArray(res.body?.items) || !Array.isArray(res.body?.missing))
         throw unexpectedResponse('product-service', 'POST /internal/prices', res);
       for (const item of res.body.items) {
-        bySku.set(item.sku, {
-          sku: item.sku,
-          name: displayName(item),
-          unitPrice: item.price,
-          currency: item.currency,
-          active: item.active,
-          availableUnits: item.available,
-        });
+        const price = unitPriceFrom(item);
+        if (!price || !Number.isSafeInteger(item.available))
+          throw unexpectedResponse('product-service', 'POST /internal/prices', res);
+        bySku.set(price.sku, { ...price, availableUnits: item.available as number });
       }
       missing.push(...res.body.missing);
     }
@@ -160,34 +151,41 @@ function reservedPrices(
   requested: ReservationLine[],
 ): PriceList<UnitPrice> | undefined | 'unusable' {
   if (!Array.isArray(body)) return 'unusable';
-  const answered = body as ReservedItemBody[];
+  const answered = body as CatalogItemBody[];
   if (answered.every((i) => typeof i === 'object' && i !== null && !('price' in i))) return undefined;
   const bySku = new Map<string, UnitPrice>();
   const missing: string[] = [];
   for (const item of answered) {
-    if (typeof item?.sku !== 'string') return 'unusable';
-    if (item.price === null) {
+    if (typeof item?.sku === 'string' && item.price === null) {
       missing.push(item.sku);
-    } else if (
-      Number.isSafeInteger(item.price) &&
-      typeof item.currency === 'string' &&
-      typeof item.name === 'string' &&
-      typeof item.active === 'boolean'
-    ) {
-      bySku.set(item.sku, {
-        sku: item.sku,
-        name: displayName({ name: item.name, options: item.options ?? undefined }),
-        unitPrice: item.price as number,
-        currency: item.currency,
-        active: item.active,
-      });
-    } else {
-      return 'unusable';
+      continue;
     }
+    const price = unitPriceFrom(item);
+    if (!price) return 'unusable';
+    bySku.set(price.sku, price);
   }
   const known = (sku: string) => bySku.has(sku) || missing.includes(sku);
   if (answered.length !== requested.length || !requested.every((r) => known(r.sku))) return 'unusable';
   return { bySku, missing };
+}
+
+/** The unit price a catalog line states; undefined when a field is missing or of the wrong type. */
+function unitPriceFrom(item: CatalogItemBody | null | undefined): UnitPrice | undefined {
+  if (
+    typeof item?.sku !== 'string' ||
+    !Number.isSafeInteger(item.price) ||
+    typeof item.currency !== 'string' ||
+    typeof item.name !== 'string' ||
+    typeof item.active !== 'boolean'
+  )
+    return undefined;
+  return {
+    sku: item.sku,
+    name: displayName({ name: item.name, options: item.options ?? undefined }),
+    unitPrice: item.price as number,
+    currency: item.currency,
+    active: item.active,
+  };
 }
 
 /** "Mug (black, large)": the variant's options make the line recognisable on the order. */
