@@ -9,6 +9,7 @@ import {
   checkoutBody,
   checkoutSql,
   guestCart,
+  idempotencyKeyState,
   neighbourProxy,
   productIdOf,
   seedProduct,
@@ -173,13 +174,7 @@ describe('product-service unavailable', () => {
       // The reservation exists at product-service; checkout could neither see it nor release it, so
       // the key stays (lease ended) for the retry of the same request.
       expect(await stockOf(shop, sku)).toEqual({ available: 2, reserved: 1, sold: 0 });
-      expect(
-        await checkoutSql(
-          shop,
-          'SELECT status, locked_until <= now() AS free FROM idempotency_record WHERE key = $1',
-          [key],
-        ),
-      ).toEqual([{ status: 'in_progress', free: true }]);
+      expect(await idempotencyKeyState(shop, key)).toEqual([{ status: 'in_progress', free: true }]);
       // A price change meanwhile: the order costs what was reserved (the replay answers the first prices).
       const changed = await shop.product.api.patch(
         `/admin/products/${await productIdOf(shop, sku)}`,
@@ -241,13 +236,7 @@ describe('product-service unavailable', () => {
     // The key was not used up: a retry runs the checkout again (and fails the same way while the outage
     // lasts). The reservation's fate is unknown (reserve and release failed), so the key keeps its order
     // id, free at once, for the retry to reserve under the same reservation key.
-    expect(
-      await checkoutSql(
-        shop,
-        'SELECT status, locked_until <= now() AS free FROM idempotency_record WHERE key = $1',
-        [key],
-      ),
-    ).toEqual([{ status: 'in_progress', free: true }]);
+    expect(await idempotencyKeyState(shop, key)).toEqual([{ status: 'in_progress', free: true }]);
     expectProblem(await checkout(shop, cart, key), 503);
     expectProblem(await checkout(shop, cart), 503);
     // The failed checkouts were still seen by analytics as started (the retry of a key as the same one).

@@ -392,6 +392,15 @@ export function paymentSql<T = Record<string, unknown>>(shop: Shop, text: string
   return sql<T>(shop.payment.db, text, params);
 }
 
+/** An idempotency key's record as checkout stores it: its status, and whether its lease has ended. */
+export function idempotencyKeyState(shop: Shop, key: string) {
+  return checkoutSql<{ status: string; free: boolean }>(
+    shop,
+    'SELECT status, locked_until <= now() AS free FROM idempotency_record WHERE key = $1',
+    [key],
+  );
+}
+
 /**
  * `waitFor` options for what a retry worker or sweep settles: up to 20 s, and an error thrown by
  * the check (a failed request) fails at once rather than counting as "not yet".

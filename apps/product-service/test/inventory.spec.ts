@@ -6,28 +6,16 @@ import {
   createProduct,
   INTERNAL_TOKEN,
   internalHeaders,
+  internalRoutes,
   outboxEvents,
   ProductService,
   startProductService,
   stockOf,
 } from './support';
 
-const headers = internalHeaders;
-
 describe('internal inventory API', () => {
   let ctx: ProductService;
-  const post = (path: string, body?: unknown) => ctx.api.post(path, body, { headers });
-  const get = (path: string) => ctx.api.get(path, { headers });
-  const reserve = (
-    reservationKey: string,
-    items: Array<{ sku: string; quantity: number }>,
-    ttlSeconds?: number,
-  ) =>
-    post('/internal/inventory/reservations', {
-      reservationKey,
-      items,
-      ...(ttlSeconds ? { ttlSeconds } : {}),
-    });
+  const { post, get, reserve } = internalRoutes(() => ctx);
 
   async function product(slug: string, variants: Array<{ sku: string; stock: number; price?: number }>) {
     await createProduct(ctx, {
@@ -257,7 +245,7 @@ describe('internal inventory API', () => {
         (i % 2 ? ctx.api : replicaApi).post(
           '/internal/inventory/reservations',
           { reservationKey: `sweep-${i}`, items: [{ sku: 'SWP-1', quantity: 1 }], ttlSeconds: 1 },
-          { headers },
+          { headers: internalHeaders },
         ),
       ),
     );

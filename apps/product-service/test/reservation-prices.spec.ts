@@ -5,21 +5,18 @@ import {
   createProduct,
   INTERNAL_TOKEN,
   internalHeaders,
+  internalRoutes,
   outboxEvents,
   ProductService,
   startProductService,
   stockOf,
 } from './support';
 
-const headers = internalHeaders;
-
 // Issue 16 item 3: checkout prices the order from the reservation's answer, so the reserve
 // reads the prices in its own transaction, stores them, and refuses what is not on sale.
 describe('reservation answers with the prices it was made at', () => {
   let ctx: ProductService;
-  const post = (path: string, body?: unknown) => ctx.api.post(path, body, { headers });
-  const reserve = (reservationKey: string, items: Array<{ sku: string; quantity: number }>) =>
-    post('/internal/inventory/reservations', { reservationKey, items });
+  const { post, reserve } = internalRoutes(() => ctx);
   const setPrice = async (productId: string, sku: string, price: number) => {
     const res = await ctx.api.patch(
       `/admin/products/${productId}`,
@@ -120,7 +117,9 @@ describe('reservation answers with the prices it was made at', () => {
       status: 'reserved',
       items: [{ sku: 'LGC-1', quantity: 2, price: 4200, currency: 'EUR', name: 'legacy lamp', active: true }],
     });
-    const stored = await ctx.api.get('/internal/inventory/reservations/order:legacy-1', { headers });
+    const stored = await ctx.api.get('/internal/inventory/reservations/order:legacy-1', {
+      headers: internalHeaders,
+    });
     expect(stored.body.items).toEqual([{ sku: 'LGC-1', quantity: 2 }]);
     expect(await stockOf(ctx.db, 'LGC-1')).toMatchObject({ available: 3, reserved: 2 });
   });

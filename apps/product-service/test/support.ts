@@ -33,6 +33,26 @@ export interface ProductService {
 export const INTERNAL_TOKEN = 'test-internal-token-0123456789';
 export const internalHeaders = { [INTERNAL_TOKEN_HEADER]: INTERNAL_TOKEN };
 
+/**
+ * The internal routes as checkout-service calls them, with the internal token. Takes a getter
+ * because suites start the service in beforeAll.
+ */
+export function internalRoutes(service: () => ProductService) {
+  const post = (path: string, body?: unknown) => service().api.post(path, body, { headers: internalHeaders });
+  const get = (path: string) => service().api.get(path, { headers: internalHeaders });
+  const reserve = (
+    reservationKey: string,
+    items: Array<{ sku: string; quantity: number }>,
+    ttlSeconds?: number,
+  ) =>
+    post('/internal/inventory/reservations', {
+      reservationKey,
+      items,
+      ...(ttlSeconds ? { ttlSeconds } : {}),
+    });
+  return { post, get, reserve };
+}
+
 export async function startProductService(
   options: { env?: Record<string, string>; seedProducts?: number; db?: string } = {},
 ): Promise<ProductService> {
