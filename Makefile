@@ -16,7 +16,7 @@ RUNNER_NODE_ARGS := --max-semi-space-size=4
 # Fragments per topic (demo, k8s, observability) add their own targets.
 -include make/*.mk
 
-.PHONY: help install build typecheck lint format test demo demo-reset bench
+.PHONY: help install build typecheck lint format test test-prepare test-checks demo demo-reset bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -42,7 +42,17 @@ lint: install ## ESLint (typed rules, module boundaries) and Prettier
 format: install ## Rewrite files with Prettier
 	npx prettier --write . --log-level warn
 
-test: install typecheck lint build test-alerts dashboards-check k8s-tools jaeger k6 ## Run every test: unit, integration, end-to-end, failure, observability and control-plane tests
+# What the tests need, made before vitest starts. On a fresh machine the Go-built tools (the
+# Kubernetes control plane, Jaeger, k6) are most of a first run, so they build side by side and
+# beside the Node checks: one's downloads and links overlap another's compiles. Each tool caches
+# and locks its own build, and the Node checks stay in order in their own sub-make.
+test-prepare: install
+	@$(MAKE) --no-print-directory -j4 --output-sync=target test-checks k8s-tools jaeger k6
+
+test-checks: install
+	@for t in typecheck lint build test-alerts dashboards-check; do $(MAKE) --no-print-directory $$t || exit 1; done
+
+test: test-prepare ## Run every test: unit, integration, end-to-end, failure, observability and control-plane tests
 	@status=0; npx vitest run --reporter=default --reporter=json --outputFile.json=$(VITEST_RESULTS) || status=$$?; \
 	  node scripts/test-summary.mjs $(VITEST_RESULTS); exit $$status
 
