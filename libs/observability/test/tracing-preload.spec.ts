@@ -24,12 +24,15 @@ const childRecording = child.isRecording();
 child.end();
 const provider = api.trace.getTracerProvider().getDelegate();
 const loaded = Object.keys(require.cache);
+// instrumentation-pg wraps Client#query when pg is loaded (shimmer marks the wrapper).
+const pgQuerySpans = Boolean(require('pg').Client.prototype.query.__wrapped);
 Promise.resolve(provider.forceFlush && provider.forceFlush()).then(() => {
   process.stdout.write(JSON.stringify({
     provider: provider.constructor.name,
     root: { recording: rootRecording, valid: api.trace.isSpanContextValid(root.spanContext()) },
     child: { recording: childRecording, traceId: child.spanContext().traceId },
     sdkNode: loaded.some((f) => f.includes('/sdk-node/')),
+    pgQuerySpans,
     exporters: [...new Set(loaded.map((f) => /exporter-trace-otlp-[a-z]+/.exec(f)?.[0]).filter(Boolean))],
   }));
 });
@@ -40,6 +43,7 @@ interface ProbeResult {
   root: { recording: boolean; valid: boolean };
   child: { recording: boolean; traceId: string };
   sdkNode: boolean;
+  pgQuerySpans: boolean;
   exporters: string[];
 }
 
@@ -89,6 +93,8 @@ describe('tracing preload', () => {
     expect(r.child).toEqual({ recording: true, traceId: '0af7651916cd43dd8448eb211c80319c' });
     expect(r.sdkNode).toBe(false);
     expect(r.exporters).toEqual([]);
+    // Unrecorded query spans would be pure cost: pg is left unpatched.
+    expect(r.pgQuerySpans).toBe(false);
   });
 
   it('honours an explicit sampler when exporting nothing', async () => {
@@ -106,6 +112,7 @@ describe('tracing preload', () => {
     expect(r.root).toEqual({ recording: true, valid: true });
     expect(r.sdkNode).toBe(false);
     expect(r.exporters).toEqual(['exporter-trace-otlp-http']);
+    expect(r.pgQuerySpans).toBe(true);
     expect(received.filter((s) => s.service === 'probe-service').map((s) => s.name)).toEqual(
       expect.arrayContaining(['probe root', 'probe child']),
     );

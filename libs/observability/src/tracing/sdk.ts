@@ -4,7 +4,6 @@ import { diagLogLevelFromString } from '@opentelemetry/core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import {
   defaultResource,
@@ -88,7 +87,7 @@ function startLeanTracing(
   if (env.OTEL_LOG_LEVEL) {
     diag.setLogger(new DiagConsoleLogger(), { logLevel: diagLogLevelFromString(env.OTEL_LOG_LEVEL) });
   }
-  registerInstrumentations({ instrumentations: createInstrumentations() });
+  registerInstrumentations({ instrumentations: createInstrumentations(recordsSpans(env, spanProcessors)) });
   let resource = defaultResource().merge(
     detectResources({ detectors: [envDetector, processDetector, hostDetector] }),
   );
@@ -118,7 +117,7 @@ function startFullSdk(
     ...(processors ? { spanProcessors: processors } : {}),
     ...(env.OTEL_METRICS_EXPORTER ? {} : { metricReaders: [] }),
     ...(env.OTEL_LOGS_EXPORTER ? {} : { logRecordProcessors: [] }),
-    instrumentations: createInstrumentations(),
+    instrumentations: createInstrumentations(recordsSpans(env, spanProcessors)),
   });
   sdk.start();
   return sdk;
@@ -130,9 +129,20 @@ function samplerOption(env: NodeJS.ProcessEnv, spanProcessors: SpanProcessor[] |
   return sampler ? { sampler } : {};
 }
 
-/** HTTP in and out, undici/fetch out, Fastify and Nest handlers, PostgreSQL queries. */
-export function createInstrumentations() {
-  return [
+/** Whether any span this process records goes anywhere (an exporter, or the caller's processors). */
+function recordsSpans(env: NodeJS.ProcessEnv, spanProcessors: SpanProcessor[] | undefined): boolean {
+  return spanProcessors !== undefined || !exportsNothing(env);
+}
+
+/**
+ * HTTP in and out, undici/fetch out, Fastify and Nest handlers, and PostgreSQL queries when spans
+ * go somewhere. With nothing exported a query span is an unrecorded leaf that no log line, header or
+ * outbox row reads, yet its instrumentation was about a tenth of checkout-service's CPU under the
+ * checkout bench (docs/performance.md); the HTTP and handler spans stay, as the logs' trace ids and
+ * the `traceparent` sent on come from them.
+ */
+function createInstrumentations(querySpans: boolean) {
+  const instrumentations = [
     new HttpInstrumentation({
       ignoreIncomingRequestHook: (req: IncomingMessage) => UNTRACED_PATH.test(req.url ?? ''),
     }),
@@ -147,9 +157,13 @@ export function createInstrumentations() {
       ignorePaths: (route: { url: string }) => UNTRACED_PATH.test(route.url),
     }),
     new NestInstrumentation(),
-    // Pool housekeeping and probe queries outside a request would each become a lone trace.
-    new PgInstrumentation({ requireParentSpan: true }),
   ];
+  // Pool housekeeping and probe queries outside a request would each become a lone trace.
+  if (!querySpans) return instrumentations;
+  const { PgInstrumentation } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when used, see above
+    require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
+  return [...instrumentations, new PgInstrumentation({ requireParentSpan: true })];
 }
 
 const PROPAGATION_HEADERS = new Set(['traceparent', 'tracestate', 'baggage']);
