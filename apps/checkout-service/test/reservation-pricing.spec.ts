@@ -30,20 +30,29 @@ async function productServed(shop: Shop): Promise<{ reservations: number; prices
 
 const seen = (calls: SeenCall[]) => calls.map((c) => `${c.method} ${c.url}`);
 
-/** Forwards to product-service, answering reservations as a replica from before prices were in them. */
-function pricelessReservations(target: () => string) {
+type Rewrite = (body: Record<string, unknown>) => void;
+
+/**
+ * Forwards to product-service, rewriting the JSON answer of the POST routes named: a test double
+ * for a product-service replica that answers differently (older, or broken).
+ */
+function rewritingProxy(target: () => string, rewrites: Record<string, Rewrite>) {
   return neighbourProxy(target, (req, res) => {
-    if (req.method !== 'POST' || req.url !== RESERVE) return false;
+    const rewrite = req.method === 'POST' ? rewrites[req.url ?? ''] : undefined;
+    if (!rewrite) return false;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const headers = { ...req.headers } as Record<string, string>;
       delete headers['content-length'];
-      void fetch(new URL(RESERVE, target()), { method: 'POST', headers, body: Buffer.concat(chunks) })
+      void fetch(new URL(req.url as string, target()), {
+        method: 'POST',
+        headers,
+        body: Buffer.concat(chunks),
+      })
         .then(async (answer) => {
-          const body = (await answer.json()) as { items?: Array<{ sku: string; quantity: number }> };
-          if (Array.isArray(body.items))
-            body.items = body.items.map((i) => ({ sku: i.sku, quantity: i.quantity }));
+          const body = (await answer.json()) as Record<string, unknown>;
+          rewrite(body);
           res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
         })
         .catch(() => res.writeHead(502).end());
@@ -51,6 +60,20 @@ function pricelessReservations(target: () => string) {
     return true;
   });
 }
+
+type Line = { sku: string; quantity: number; price?: unknown };
+
+/** A replica from before prices were in the reservation answer. */
+const withoutPrices: Rewrite = (body) => {
+  if (Array.isArray(body.items))
+    body.items = (body.items as Line[]).map((i) => ({ sku: i.sku, quantity: i.quantity }));
+};
+
+/** A broken replica: every price in the price list as a string ("1900"), which no total may use. */
+const pricesAsStrings: Rewrite = (body) => {
+  if (Array.isArray(body.items))
+    body.items = (body.items as Line[]).map((i) => ({ ...i, price: String(i.price) }));
+};
 
 // Issue 16 item 3: the reservation answers with the prices, so the checkout makes no separate
 // price call; the order is priced with what was reserved.
@@ -160,7 +183,7 @@ describe('checkout priced by its reservation', () => {
 
   it('asks for the prices when the reservation answer has none (a product-service replica from before)', async () => {
     const [tee] = await seedProduct(shop, [{ price: 1900, stock: 5 }]);
-    const proxy = await pricelessReservations(() => shop.product.svc.url);
+    const proxy = await rewritingProxy(() => shop.product.svc.url, { [RESERVE]: withoutPrices });
     try {
       const replica = await shop.replica({ PRODUCT_SERVICE_URL: proxy.url });
       const cart = await guestCart(shop, [{ sku: tee, quantity: 2 }]);
@@ -182,6 +205,43 @@ describe('checkout priced by its reservation', () => {
         total: 3800,
       });
       expect(await stockOf(shop, tee)).toEqual({ available: 3, reserved: 0, sold: 2 });
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('answers 503 and holds no stock when the price list it falls back to is malformed', async () => {
+    const [cap] = await seedProduct(shop, [{ price: 1900, stock: 5 }]);
+    const proxy = await rewritingProxy(() => shop.product.svc.url, {
+      [RESERVE]: withoutPrices,
+      '/internal/prices': pricesAsStrings,
+    });
+    try {
+      const replica = await shop.replica({ PRODUCT_SERVICE_URL: proxy.url });
+      const api = apiClient(replica.url);
+      const cart = await guestCart(shop, [{ sku: cap, quantity: 2 }]);
+
+      // Adding to a cart reads the same price list: refused as the dependency's failure.
+      const add = await api.post(`/carts/${cart.id}/items`, { sku: cap, quantity: 1 }, as(cart));
+      expect(expectProblem(add, 503).type).toMatch(/service-unavailable$/);
+      expect(add.headers.get('retry-after')).toMatch(/^\d+$/);
+
+      const res = await api.post(
+        '/checkout',
+        checkoutBody(cart),
+        as(cart, { 'idempotency-key': randomUUID() }),
+      );
+      expect(expectProblem(res, 503).type).toMatch(/service-unavailable$/);
+      expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+      // The reservation made before the price list was read is given back, and no order is priced.
+      expect(await stockOf(shop, cap)).toEqual({ available: 5, reserved: 0, sold: 0 });
+      const held = await productSql<{ status: string }>(
+        shop,
+        `SELECT status FROM reservation WHERE items @> $1::jsonb`,
+        [JSON.stringify([{ sku: cap }])],
+      );
+      expect(held).toEqual([{ status: 'released' }]);
+      expect(await checkoutSql(shop, 'SELECT total FROM orders WHERE cart_id = $1', [cart.id])).toEqual([]);
     } finally {
       await proxy.close();
     }

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { PricedSku } from '../clients/client-types';
 import { ProductClient } from '../clients/product.client';
+import { UnexpectedDependencyResponse } from '../clients/unexpected-response';
 import { CheckoutEnv } from '../config/checkout.env';
 import {
   CartAccess,
@@ -202,7 +203,9 @@ export class CartService {
       await this.refreshSnapshots(this.ds.manager, cart.id, prices.bySku, prices.missing);
       return toCartView(cart, applyPrices(items, prices.bySku, prices.missing), false);
     } catch (err) {
-      if (isDependencyUnavailable(err)) return toCartView(cart, items, true);
+      // An answer that cannot be used is an outage to the cart, too: the last known prices.
+      if (isDependencyUnavailable(err) || err instanceof UnexpectedDependencyResponse)
+        return toCartView(cart, items, true);
       throw err;
     }
   }
