@@ -1,13 +1,21 @@
-import { ChaosScenario, LabelSelector, StepSpec } from '@ha-shop/chaos-scenario';
+import {
+  chaosMeshKind,
+  ChaosMeshKind,
+  ChaosScenario,
+  faultShape,
+  LabelSelector,
+  StepSpec,
+} from '@ha-shop/chaos-scenario';
 
 export const CHAOS_MESH_GROUP = 'chaos-mesh.org';
 export const CHAOS_MESH_VERSION = 'v1alpha1';
-export const CHAOS_MESH_KINDS = [
-  { kind: 'PodChaos', plural: 'podchaos' },
-  { kind: 'NetworkChaos', plural: 'networkchaos' },
-  { kind: 'StressChaos', plural: 'stresschaos' },
-] as const;
-export type ChaosMeshKind = (typeof CHAOS_MESH_KINDS)[number]['kind'];
+/** The resource plural of each kind the scenario model maps an action to (ACTION_TRAITS). */
+const PLURALS: Record<ChaosMeshKind, string> = {
+  PodChaos: 'podchaos',
+  NetworkChaos: 'networkchaos',
+  StressChaos: 'stresschaos',
+};
+export const CHAOS_MESH_KINDS = Object.keys(PLURALS) as ChaosMeshKind[];
 
 export const LABEL_SCENARIO = 'chaos.ha-shop.dev/scenario';
 export const LABEL_SCENARIO_UID = 'chaos.ha-shop.dev/scenario-uid';
@@ -28,9 +36,9 @@ export interface ChaosMeshObject {
 }
 
 export function pluralOf(kind: string): string {
-  const found = CHAOS_MESH_KINDS.find((k) => k.kind === kind);
-  if (!found) throw new Error(`not a Chaos Mesh kind the operator creates: ${kind}`);
-  return found.plural;
+  const plural = PLURALS[kind as ChaosMeshKind];
+  if (!plural) throw new Error(`not a Chaos Mesh kind the operator creates: ${kind}`);
+  return plural;
 }
 
 /** Deterministic per (scenario, step): a retried create finds its own object instead of making a second one. */
@@ -46,7 +54,8 @@ function chaosSelector(namespace: string, sel: LabelSelector): Record<string, un
   return out;
 }
 
-function kindAndSpec(step: StepSpec): [ChaosMeshKind, Record<string, unknown>] {
+/** The action's part of the object's spec; its kind comes from the scenario model. */
+function actionSpec(step: StepSpec): Record<string, unknown> {
   const n = step.network ?? {};
   const netCommon = () => ({
     direction: n.direction ?? 'to',
@@ -63,45 +72,36 @@ function kindAndSpec(step: StepSpec): [ChaosMeshKind, Record<string, unknown>] {
   });
   switch (step.action) {
     case 'pod-kill':
-      return [
-        'PodChaos',
-        {
-          action: 'pod-kill',
-          ...(step.gracePeriodSeconds !== undefined ? { gracePeriod: step.gracePeriodSeconds } : {}),
-        },
-      ];
+      return {
+        action: 'pod-kill',
+        ...(step.gracePeriodSeconds !== undefined ? { gracePeriod: step.gracePeriodSeconds } : {}),
+      };
     case 'pod-failure':
-      return ['PodChaos', { action: 'pod-failure' }];
+      return { action: 'pod-failure' };
     case 'container-kill':
-      return ['PodChaos', { action: 'container-kill', containerNames: step.containerNames }];
+      return { action: 'container-kill', containerNames: step.containerNames };
     case 'network-delay':
-      return [
-        'NetworkChaos',
-        {
-          action: 'delay',
-          delay: {
-            latency: n.latency,
-            ...(n.jitter ? { jitter: n.jitter } : {}),
-            ...(n.correlation ? { correlation: n.correlation } : {}),
-          },
-          ...netCommon(),
+      return {
+        action: 'delay',
+        delay: {
+          latency: n.latency,
+          ...(n.jitter ? { jitter: n.jitter } : {}),
+          ...(n.correlation ? { correlation: n.correlation } : {}),
         },
-      ];
+        ...netCommon(),
+      };
     case 'network-loss':
-      return [
-        'NetworkChaos',
-        {
-          action: 'loss',
-          loss: { loss: n.loss, ...(n.correlation ? { correlation: n.correlation } : {}) },
-          ...netCommon(),
-        },
-      ];
+      return {
+        action: 'loss',
+        loss: { loss: n.loss, ...(n.correlation ? { correlation: n.correlation } : {}) },
+        ...netCommon(),
+      };
     case 'network-partition':
-      return ['NetworkChaos', { action: 'partition', ...netCommon() }];
+      return { action: 'partition', ...netCommon() };
     case 'cpu-stress':
-      return ['StressChaos', { stressors: { cpu: step.stress?.cpu } }];
+      return { stressors: { cpu: step.stress?.cpu } };
     case 'memory-stress':
-      return ['StressChaos', { stressors: { memory: step.stress?.memory } }];
+      return { stressors: { memory: step.stress?.memory } };
     case 'pod-delete':
       throw new Error('pod-delete is carried out by the operator itself, not by Chaos Mesh');
   }
@@ -115,7 +115,8 @@ function kindAndSpec(step: StepSpec): [ChaosMeshKind, Record<string, unknown>] {
  */
 export function chaosMeshObject(scenario: ChaosScenario, index: number): ChaosMeshObject {
   const step = scenario.spec.steps[index];
-  const [kind, actionSpec] = kindAndSpec(step);
+  const kind = chaosMeshKind(step.action);
+  if (!kind) throw new Error(`${step.action} is carried out by the operator itself, not by Chaos Mesh`);
   const { target } = scenario.spec;
   return {
     apiVersion: `${CHAOS_MESH_GROUP}/${CHAOS_MESH_VERSION}`,
@@ -141,11 +142,12 @@ export function chaosMeshObject(scenario: ChaosScenario, index: number): ChaosMe
       ],
     },
     spec: {
-      ...actionSpec,
+      ...actionSpec(step),
       mode: step.mode,
       ...(step.value !== undefined ? { value: step.value } : {}),
       selector: chaosSelector(target.namespace, target.selector),
-      ...(step.duration !== undefined && step.action !== 'pod-kill' && step.action !== 'container-kill'
+      // A kill is one-shot: Chaos Mesh takes no duration for it.
+      ...(step.duration !== undefined && faultShape(step.action) === 'lasting'
         ? { duration: step.duration }
         : {}),
     },

@@ -88,7 +88,7 @@ export class ChaosObjects {
   async list(namespace: string, scenarioUid: string, step?: number): Promise<Listed[]> {
     const labelSelector = `${LABEL_SCENARIO_UID}=${scenarioUid}${step === undefined ? '' : `,${LABEL_STEP}=${step}`}`;
     const lists = await Promise.all(
-      CHAOS_MESH_KINDS.map(async ({ kind }) => {
+      CHAOS_MESH_KINDS.map(async (kind) => {
         try {
           const res = (await this.kube.custom.listNamespacedCustomObject({
             ...this.api(kind),

@@ -5,8 +5,8 @@ export { validateScenario, parseScenarios, ScenarioValidationError } from './val
 export type { ValidationError } from './validate';
 export { parseDuration, durationMs } from './duration';
 export { selectionSize, selectTargets } from './selection';
-export { faultShape, actionFamily, needsChaosMesh, stepDurationMs, INSTANT_ACTIONS } from './steps';
-export type { FaultShape, ActionFamily } from './steps';
+export { faultShape, chaosMeshKind, stepDurationMs } from './steps';
+export type { FaultShape } from './steps';
 export { setCondition, getCondition, CONDITION_TYPES } from './conditions';
 export type { ConditionType } from './conditions';
 export { errorRatio, timeToRecoverySeconds, summarize, abortReason, DEFAULT_MIN_SAMPLES } from './report';

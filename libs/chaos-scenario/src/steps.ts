@@ -1,5 +1,5 @@
 import { durationMs } from './duration';
-import { Action, CHAOS_MESH_ACTIONS, StepSpec } from './types';
+import { Action, ACTION_TRAITS, ChaosMeshKind, StepSpec } from './types';
 
 /**
  * The mapping-independent model of a step: what the fault does in time, not
@@ -9,22 +9,14 @@ import { Action, CHAOS_MESH_ACTIONS, StepSpec } from './types';
  * to its own means.
  */
 export type FaultShape = 'instant' | 'lasting';
-export type ActionFamily = 'pod' | 'network' | 'stress';
-
-export const INSTANT_ACTIONS: readonly Action[] = ['pod-delete', 'pod-kill', 'container-kill'];
 
 export function faultShape(action: Action): FaultShape {
-  return INSTANT_ACTIONS.includes(action) ? 'instant' : 'lasting';
+  return ACTION_TRAITS[action].instant ? 'instant' : 'lasting';
 }
 
-export function actionFamily(action: Action): ActionFamily {
-  if (action.startsWith('network-')) return 'network';
-  if (action.endsWith('-stress')) return 'stress';
-  return 'pod';
-}
-
-export function needsChaosMesh(action: Action): boolean {
-  return (CHAOS_MESH_ACTIONS as readonly Action[]).includes(action);
+/** The kind of Chaos Mesh object that carries the action out; null when the operator does it itself. */
+export function chaosMeshKind(action: Action): ChaosMeshKind | null {
+  return ACTION_TRAITS[action].chaosMeshKind;
 }
 
 /** How long the fault is held (lasting) or watched after the kill (instant). */

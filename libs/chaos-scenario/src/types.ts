@@ -12,20 +12,26 @@ export const API_VERSION = `${GROUP}/${VERSION}`;
 export const SELECTOR_MODES = ['one', 'all', 'fixed', 'fixed-percent', 'random-max-percent'] as const;
 export type SelectorMode = (typeof SELECTOR_MODES)[number];
 
-/** Actions Chaos Mesh carries out, and the one the operator does itself. */
-export const CHAOS_MESH_ACTIONS = [
-  'pod-kill',
-  'pod-failure',
-  'container-kill',
-  'network-delay',
-  'network-loss',
-  'network-partition',
-  'cpu-stress',
-  'memory-stress',
-] as const;
-export const NATIVE_ACTIONS = ['pod-delete'] as const;
-export const ACTIONS = [...NATIVE_ACTIONS, ...CHAOS_MESH_ACTIONS] as const;
-export type Action = (typeof ACTIONS)[number];
+/**
+ * Every action a step can take, and who carries it out: Chaos Mesh, through an object of the
+ * kind named, or the operator itself (pod-delete, through the API server; the local runner maps
+ * all of them to its own means). Instant actions (the kills) end once injected; the others hold
+ * for the step's duration and are then reverted.
+ */
+export const ACTION_TRAITS = {
+  'pod-delete': { chaosMeshKind: null, instant: true },
+  'pod-kill': { chaosMeshKind: 'PodChaos', instant: true },
+  'pod-failure': { chaosMeshKind: 'PodChaos', instant: false },
+  'container-kill': { chaosMeshKind: 'PodChaos', instant: true },
+  'network-delay': { chaosMeshKind: 'NetworkChaos', instant: false },
+  'network-loss': { chaosMeshKind: 'NetworkChaos', instant: false },
+  'network-partition': { chaosMeshKind: 'NetworkChaos', instant: false },
+  'cpu-stress': { chaosMeshKind: 'StressChaos', instant: false },
+  'memory-stress': { chaosMeshKind: 'StressChaos', instant: false },
+} as const;
+export type Action = keyof typeof ACTION_TRAITS;
+export const ACTIONS = Object.keys(ACTION_TRAITS) as readonly Action[];
+export type ChaosMeshKind = NonNullable<(typeof ACTION_TRAITS)[Action]['chaosMeshKind']>;
 
 export const PROBE_TYPES = ['http', 'promql', 'k8s'] as const;
 export type ProbeType = (typeof PROBE_TYPES)[number];
