@@ -8,7 +8,7 @@ import { KubeApi, waitFor } from './kube-api';
 import { writeKubeconfig } from './kubeconfig';
 import { generatePki } from './pki';
 import { freePorts } from './ports';
-import { ProcessSet } from './processes';
+import { killOnExit, ProcessSet } from './processes';
 import { etcdHealthy, nodesReady, ok } from './readiness';
 
 export interface StartOptions {
@@ -23,6 +23,8 @@ export interface StartOptions {
   log?: (message: string) => void;
   /** Skip the HA_SHOP_KUBECONFIG check and always start a local control plane. */
   forceLocal?: boolean;
+  /** Who chooses the components' ports, per attempt (default: freePorts). For tests. */
+  choosePorts?: (count: number, attempt: number) => Promise<number[]>;
 }
 
 export interface ControlPlane {
@@ -51,8 +53,6 @@ export interface ControlPlane {
 
 export const EXTERNAL_KUBECONFIG_ENV = 'HA_SHOP_KUBECONFIG';
 
-const live = new Set<ProcessSet>();
-
 /**
  * Starts etcd, kube-apiserver, kube-controller-manager, kube-scheduler and
  * kwok on free loopback ports, creates simulated nodes and resolves once they
@@ -62,22 +62,49 @@ const live = new Set<ProcessSet>();
 export async function startControlPlane(opts: StartOptions = {}): Promise<ControlPlane> {
   const external = process.env[EXTERNAL_KUBECONFIG_ENV];
   if (external && !opts.forceLocal) return externalCluster(resolve(external));
+  // Between choosing a free port and a component's bind, something else can take the port; a
+  // fresh start on fresh ports is then the whole fix. Not with a caller's dir, which is kept.
+  const attempts = opts.dir ? 1 : START_ATTEMPTS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startLocal(opts, attempt);
+    } catch (err) {
+      if (!(err instanceof StartError) || !err.portTaken || attempt >= attempts) throw err;
+      rmSync(err.dir, { recursive: true, force: true });
+      opts.log?.(`a port was taken before its component bound it; starting again on fresh ports`);
+    }
+  }
+}
 
+const START_ATTEMPTS = 3;
+
+class StartError extends Error {
+  constructor(
+    message: string,
+    readonly dir: string,
+    readonly portTaken: boolean,
+  ) {
+    super(message);
+  }
+}
+
+async function startLocal(opts: StartOptions, attempt: number): Promise<ControlPlane> {
   const started = Date.now();
   const log = opts.log ?? (() => undefined);
   const bin = await ensureBinaries();
   const dir = opts.dir ? resolve(opts.dir) : mkdtempSync(join(tmpdir(), 'ha-shop-k8s-'));
   mkdirSync(dir, { recursive: true });
   const procs = new ProcessSet(dir);
-  live.add(procs);
-  installExitHandlers();
+  const untrack = killOnExit(procs);
   procs.startWatchdog(!opts.keepDir);
 
   try {
     const timeoutMs = opts.timeoutMs ?? 120_000;
     const deadline = Date.now() + timeoutMs;
     const remaining = () => Math.max(1_000, deadline - Date.now());
-    const [etcdClient, etcdPeer, apiserver, controllerManager, scheduler, kwok] = await freePorts(6);
+    const [etcdClient, etcdPeer, apiserver, controllerManager, scheduler, kwok] = await (
+      opts.choosePorts ?? freePorts
+    )(6, attempt);
     const ports = { etcdClient, etcdPeer, apiserver, controllerManager, scheduler, kwok };
     const pki = await generatePki(join(dir, 'pki'));
     const server = `https://127.0.0.1:${ports.apiserver}`;
@@ -159,18 +186,22 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
       stop: () =>
         (stopped ??= (async () => {
           await procs.stop();
-          live.delete(procs);
+          untrack();
           if (!opts.keepDir) rmSync(dir, { recursive: true, force: true });
         })()),
     };
   } catch (err) {
     await procs.stop(1_000);
-    live.delete(procs);
+    untrack();
     const logs = procs.components
       .map((c) => `--- ${c.name} (${c.logFile})\n${tailFile(c.logFile, 15)}`)
       .join('\n');
     const message = err instanceof Error ? err.message : String(err);
-    throw new Error(`control plane failed to start: ${message}\nwork dir kept: ${dir}\n${logs}`);
+    throw new StartError(
+      `control plane failed to start: ${message}\nwork dir kept: ${dir}\n${logs}`,
+      dir,
+      /address already in use/.test(logs),
+    );
   }
 }
 
@@ -202,26 +233,4 @@ function toolEnv(kubeconfig: string, helmHome: string, bin: Binaries | undefined
     HELM_DATA_HOME: join(helmHome, 'data'),
     PATH: [...dirs, process.env.PATH ?? ''].join(delimiter),
   };
-}
-
-let handlersInstalled = false;
-
-/** Kill components when the test process ends for any reason, including Ctrl-C. */
-function installExitHandlers(): void {
-  if (handlersInstalled) return;
-  handlersInstalled = true;
-  const killAll = () => {
-    for (const p of live) p.killNow();
-    live.clear();
-  };
-  process.on('exit', killAll);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    const handler = () => {
-      killAll();
-      process.off(signal, handler);
-      // Without other listeners this re-raise takes the default action (exit).
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    };
-    process.on(signal, handler);
-  }
 }

@@ -1,30 +1,58 @@
+import { readFileSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 
+/** Ports are chosen from this many ports just below the kernel's ephemeral range. */
+const SPAN = 16_000;
+const RANGE_FILE = '/proc/sys/net/ipv4/ip_local_port_range';
+
 /**
- * Asks the kernel for `count` distinct free loopback ports. All listeners stay
- * open until every port is known so the same port cannot be handed out twice;
- * the window between closing and the component binding is small enough here.
+ * `count` distinct loopback ports that are free now. They come from below the kernel's
+ * ephemeral range (net.ipv4.ip_local_port_range), not from listen(0): a listen(0) port is an
+ * ephemeral one, and in the seconds before etcd or the controller manager binds it, any
+ * outgoing connection on the machine (a busy test run opens thousands) can be given it. Below
+ * the range only another explicit bind can take it, which startControlPlane retries. Where the
+ * range cannot be read (not Linux), the kernel picks.
  */
 export async function freePorts(count: number): Promise<number[]> {
+  const low = ephemeralLow();
   const servers: Server[] = [];
   try {
     const ports: number[] = [];
-    for (let i = 0; i < count; i++) {
+    for (let tries = 0; ports.length < count; tries++) {
+      const wanted = low && tries < count * 20 ? low - 1 - Math.floor(Math.random() * SPAN) : 0;
+      if (wanted && ports.includes(wanted)) continue;
       const server = createServer();
+      const port = await listen(server, wanted);
+      if (port === undefined) continue;
       servers.push(server);
-      ports.push(
-        await new Promise<number>((resolve, reject) => {
-          server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => {
-            const addr = server.address();
-            if (addr && typeof addr === 'object') resolve(addr.port);
-            else reject(new Error('no port assigned'));
-          });
-        }),
-      );
+      ports.push(port);
     }
     return ports;
   } finally {
     await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   }
+}
+
+/** The lowest ephemeral port, when it leaves room below it for our span. */
+function ephemeralLow(): number | undefined {
+  try {
+    const low = Number(readFileSync(RANGE_FILE, 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low - SPAN > 1024 ? low : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The bound port, or undefined when `port` is taken. */
+function listen(server: Server, port: number): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      err.code === 'EADDRINUSE' || err.code === 'EACCES' ? resolve(undefined) : reject(err),
+    );
+    server.listen(port, '127.0.0.1', () => {
+      const addr = server.address();
+      if (addr && typeof addr === 'object') resolve(addr.port);
+      else reject(new Error('no port assigned'));
+    });
+  });
 }

@@ -129,3 +129,34 @@ export class ProcessSet {
     this.watchdog = undefined;
   }
 }
+
+const live = new Set<ProcessSet>();
+
+/** Kills the set's components if this process ends first; the returned function stops that. */
+export function killOnExit(procs: ProcessSet): () => void {
+  live.add(procs);
+  installExitHandlers();
+  return () => live.delete(procs);
+}
+
+let handlersInstalled = false;
+
+/** Kill components when the test process ends for any reason, including Ctrl-C. */
+function installExitHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  const killAll = () => {
+    for (const p of live) p.killNow();
+    live.clear();
+  };
+  process.on('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const handler = () => {
+      killAll();
+      process.off(signal, handler);
+      // Without other listeners this re-raise takes the default action (exit).
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    };
+    process.on(signal, handler);
+  }
+}
