@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxService } from '@ha-shop/events';
 import type { RunningService } from '@ha-shop/service-kit';
-import { createTestDatabase, freePort, sampleOrderEvent, sql, TestIssuer, waitFor } from '@ha-shop/testkit';
+import { freePort } from '@ha-shop/os-process';
+import { createTestDatabase, sampleOrderEvent, sql, TestIssuer, waitFor } from '@ha-shop/testkit';
 import { startProducer } from './support/producer';
 
 const MAIN = resolve(__dirname, '../dist/main.js');

@@ -1,5 +1,5 @@
 import { nodePreloadArgs, tracingPreloadPath } from '@ha-shop/observability';
-import { freePort } from '@ha-shop/testkit';
+import { freePort } from '@ha-shop/os-process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RunnerConfig } from './config';

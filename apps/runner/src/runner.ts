@@ -1,5 +1,5 @@
 // Over 250 lines: the runner's own state and the order of its start and stop; each step's work lives in the files it imports.
-import { freePort } from '@ha-shop/testkit';
+import { freePort } from '@ha-shop/os-process';
 import { FastifyInstance } from 'fastify';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';

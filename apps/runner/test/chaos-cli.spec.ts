@@ -1,4 +1,4 @@
-import { freePort } from '@ha-shop/testkit';
+import { freePort } from '@ha-shop/os-process';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 // Over 250 lines: every forwarding rule of the edge (retry, ejection, hop-by-hop headers, deadlines) against the same fake upstreams.
-import { freePort } from '@ha-shop/testkit';
+import { freePorts } from '@ha-shop/os-process';
 import { FastifyInstance } from 'fastify';
 import { createServer, IncomingHttpHeaders, request as httpRequest, Server } from 'node:http';
 import { Socket } from 'node:net';
@@ -81,7 +81,7 @@ describe('edge proxy (fake upstreams)', () => {
   let base: string;
 
   beforeAll(async () => {
-    const [pa, pb] = [await freePort(), await freePort()];
+    const [pa, pb] = await freePorts(2);
     await a.listen(pa);
     await b.listen(pb);
     ra = standInReplica('product-service-1', 'product-service', pa, events);

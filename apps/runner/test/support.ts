@@ -1,4 +1,5 @@
-import { freePort, waitFor } from '@ha-shop/testkit';
+import { freePorts } from '@ha-shop/os-process';
+import { waitFor } from '@ha-shop/testkit';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,8 +42,9 @@ export async function startRunner(
   const entry = join(RUNNER_DIST, 'demo.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: build first (npx nx run-many -t build)`);
   const dataDir = mkdtempSync(join(tmpdir(), 'ha-shop-runner-test-'));
-  const [edgePort, statusPort, pgPort] = [await freePort(), await freePort(), await freePort()];
-  const storefrontPort = features.storefront ? await freePort() : undefined;
+  // One call, so that no two of them can be the same port.
+  const [edgePort, statusPort, pgPort, storefront, prometheusPort, jaegerPort, otlpPort] = await freePorts(7);
+  const storefrontPort = features.storefront ? storefront : undefined;
   const output = createWriteStream(join(dataDir, 'runner.out'));
   const child = spawn(
     process.execPath,
@@ -61,9 +63,9 @@ export async function startRunner(
       ...(storefrontPort ? ['--storefront-port', String(storefrontPort)] : ['--no-storefront']),
       '--log-level',
       'warn',
-      ...(features.prometheus ? ['--prometheus-port', String(await freePort())] : ['--no-prometheus']),
+      ...(features.prometheus ? ['--prometheus-port', String(prometheusPort)] : ['--no-prometheus']),
       ...(features.jaeger
-        ? ['--jaeger-port', String(await freePort()), '--otlp-port', String(await freePort())]
+        ? ['--jaeger-port', String(jaegerPort), '--otlp-port', String(otlpPort)]
         : ['--no-jaeger']),
       ...(features.autoscale ? [] : ['--no-autoscale']),
       ...extraArgs,

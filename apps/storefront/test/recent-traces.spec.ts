@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { recentTraces } from '../src/lib/architecture/jaeger';
-import { freePort } from '@ha-shop/testkit';
+import { freePort } from '@ha-shop/os-process';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 

@@ -1,13 +1,12 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
-import { tailFile } from '@ha-shop/os-process';
+import { freePorts, tailFile } from '@ha-shop/os-process';
 import { Binaries, cachedBinaries, ensureBinaries } from './binaries';
 import { componentSpecs, kwokNode, Layout } from './components';
 import { KubeApi, waitFor } from './kube-api';
 import { writeKubeconfig } from './kubeconfig';
 import { generatePki } from './pki';
-import { freePorts } from './ports';
 import { killOnExit, ProcessSet } from './processes';
 import { etcdHealthy, nodesReady, ok } from './readiness';
 

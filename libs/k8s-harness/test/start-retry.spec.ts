@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startControlPlane } from '../src';
-import { freePorts } from '../src/ports';
+import { freePorts } from '@ha-shop/os-process';
 import { tool } from './support';
 
 // Issue 14 item 12, for the control plane: a port chosen free can be taken before the component

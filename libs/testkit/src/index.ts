@@ -1,9 +1,4 @@
-export {
-  startLocalPostgres,
-  startThrowawayPostgres,
-  freePort,
-  PostgresStartError,
-} from './embedded-postgres';
+export { startLocalPostgres, startThrowawayPostgres, PostgresStartError } from './embedded-postgres';
 export type { LocalPostgres, LocalPostgresOptions } from './embedded-postgres';
 export { createTestDatabase, sql } from './test-database';
 export { bootService, testEnv } from './boot-service';

@@ -6,7 +6,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, PostgresStartError, startLocalPostgres, startThrowawayPostgres, sql } from '../src';
+import { freePort } from '@ha-shop/os-process';
+import { PostgresStartError, startLocalPostgres, startThrowawayPostgres, sql } from '../src';
 import setup from '../src/postgres.global-setup';
 
 const cleanup: Array<() => Promise<void> | void> = [];

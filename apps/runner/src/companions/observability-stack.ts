@@ -1,4 +1,4 @@
-import { freePort } from '@ha-shop/testkit';
+import { freePort } from '@ha-shop/os-process';
 import { join } from 'node:path';
 import { RunnerConfig } from '../config';
 import { EventLog } from '../event-log';

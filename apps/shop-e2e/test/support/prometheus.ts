@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@ha-shop/testkit';
+import { freePort } from '@ha-shop/os-process';
 import { RULES_DIR } from '../../../../monitoring/test/support/prometheus-tools';
 
 export interface ScrapeTarget {

@@ -1,6 +1,6 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { freePort } from '@ha-shop/testkit';
+import { freePort } from '@ha-shop/os-process';
 import { nodePreloadArgs } from '@ha-shop/observability';
 
 const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..');

@@ -5,15 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  apiClient,
-  ApiClient,
-  freePort,
-  LocalPostgres,
-  sql,
-  startLocalPostgres,
-  TestIssuer,
-} from '@ha-shop/testkit';
+import { freePort } from '@ha-shop/os-process';
+import { apiClient, ApiClient, LocalPostgres, sql, startLocalPostgres, TestIssuer } from '@ha-shop/testkit';
 import { REPO_ROOT, ServiceName, ServiceProcess } from './service-process';
 
 export interface ShopOptions {

@@ -6,12 +6,13 @@ const SPAN = 16_000;
 const RANGE_FILE = '/proc/sys/net/ipv4/ip_local_port_range';
 
 /**
- * `count` distinct loopback ports that are free now. They come from below the kernel's
- * ephemeral range (net.ipv4.ip_local_port_range), not from listen(0): a listen(0) port is an
- * ephemeral one, and in the seconds before etcd or the controller manager binds it, any
- * outgoing connection on the machine (a busy test run opens thousands) can be given it. Below
- * the range only another explicit bind can take it, which startControlPlane retries. Where the
- * range cannot be read (not Linux), the kernel picks.
+ * `count` distinct loopback ports that are free now, for a process started next to bind. They
+ * come from below the kernel's ephemeral range (net.ipv4.ip_local_port_range), not from
+ * listen(0): a listen(0) port is an ephemeral one, and in the seconds before the process binds
+ * it (PostgreSQL, etcd, the controller manager), any outgoing connection on the machine (a busy
+ * test run opens thousands) can be given it. Below the range only another explicit bind can take
+ * it; callers retry that rare case on fresh ports. Where the range cannot be read (not Linux),
+ * the kernel picks.
  */
 export async function freePorts(count: number): Promise<number[]> {
   const low = ephemeralLow();
@@ -31,6 +32,10 @@ export async function freePorts(count: number): Promise<number[]> {
   } finally {
     await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   }
+}
+
+export async function freePort(): Promise<number> {
+  return (await freePorts(1))[0];
 }
 
 /** The lowest ephemeral port, when it leaves room below it for our span. */
