@@ -1,9 +1,9 @@
 import { Injectable, Logger, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { KeysModule } from '../keys/keys.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { UsersModule } from '../users/users.module';
 import { SessionsController } from './sessions.controller';
+import { RefreshTokenRepository } from './refresh-token.repository';
 import { SessionsService } from './sessions.service';
 
 /** Deletes refresh tokens a day after they expired, and families left without tokens. */
@@ -11,7 +11,7 @@ import { SessionsService } from './sessions.service';
 class ExpiredSessionSweeper implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Sessions');
   private timer?: NodeJS.Timeout;
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly tokens: RefreshTokenRepository) {}
 
   onModuleInit(): void {
     this.timer = setInterval(() => {
@@ -26,18 +26,14 @@ class ExpiredSessionSweeper implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.timer);
   }
 
-  async sweep(): Promise<void> {
-    await this.dataSource.query(`DELETE FROM refresh_token WHERE expires_at < now() - interval '1 day'`);
-    await this.dataSource.query(
-      `DELETE FROM refresh_token_family f WHERE created_at < now() - interval '1 day'
-         AND NOT EXISTS (SELECT 1 FROM refresh_token t WHERE t.family_id = f.id)`,
-    );
+  sweep(): Promise<void> {
+    return this.tokens.deleteExpired();
   }
 }
 
 @Module({
   imports: [UsersModule, KeysModule, RateLimitModule],
   controllers: [SessionsController],
-  providers: [SessionsService, ExpiredSessionSweeper],
+  providers: [SessionsService, RefreshTokenRepository, ExpiredSessionSweeper],
 })
 export class SessionsModule {}

@@ -4,12 +4,12 @@ import { EVENTS, OutboxService } from '@ha-shop/events';
 import { ProblemException } from '@ha-shop/service-kit';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { returningRows } from '../common/sql';
 import { UserEnv } from '../config/user.env';
 import { AccessTokenIssuer, TokenSubject } from '../keys/access-token.issuer';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersService } from '../users/users.service';
 import { TokenPairDto } from './dto/session.dto';
+import { RefreshTokenRepository } from './refresh-token.repository';
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest();
 
@@ -40,6 +40,7 @@ export class SessionsService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly tokens: RefreshTokenRepository,
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly issuer: AccessTokenIssuer,
@@ -53,11 +54,8 @@ export class SessionsService {
     const ok = await this.hasher.verify(user?.passwordHash, password);
     if (!user || !ok) throw invalidCredentials();
     const refreshToken = await this.dataSource.transaction(async (manager) => {
-      const [family]: Array<{ id: string }> = await manager.query(
-        'INSERT INTO refresh_token_family (user_id) VALUES ($1) RETURNING id',
-        [user.id],
-      );
-      const token = await this.insertRefreshToken(manager, family.id, user.id);
+      const familyId = await this.tokens.startFamily(manager, user.id);
+      const token = await this.insertRefreshToken(manager, familyId, user.id);
       await this.outbox.append(manager, {
         type: EVENTS.userLoggedIn,
         aggregateId: user.id,
@@ -98,59 +96,26 @@ export class SessionsService {
 
   /** Ends the session the token belongs to. Unknown or already-ended sessions are fine (idempotent). */
   async logout(refreshToken: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE refresh_token_family SET revoked_at = now(), revoked_reason = 'logout'
-        WHERE id = (SELECT family_id FROM refresh_token WHERE token_hash = $1) AND revoked_at IS NULL`,
-      [sha256(refreshToken)],
-    );
+    await this.tokens.revokeFamilyOf(sha256(refreshToken), 'logout');
   }
 
   private async rotate(manager: EntityManager, hash: Buffer): Promise<RefreshOutcome> {
-    // The happy path is one atomic statement: of two concurrent refreshes with the same
-    // token exactly one rotates it; the other then sees a spent token below.
-    const [rotated] = await returningRows<{ family_id: string; user_id: string }>(
-      manager,
-      `UPDATE refresh_token t SET rotated_at = now()
-         FROM refresh_token_family f
-        WHERE t.token_hash = $1 AND f.id = t.family_id
-          AND t.rotated_at IS NULL AND f.revoked_at IS NULL AND t.expires_at > now()
-        RETURNING t.family_id, t.user_id`,
-      [hash],
-    );
-    if (rotated) {
-      const [user]: TokenSubject[] = await manager.query(
-        'SELECT id, email, roles FROM app_user WHERE id = $1',
-        [rotated.user_id],
-      );
+    const spent = await this.tokens.spend(manager, hash);
+    if (spent) {
+      const user = await this.users.tokenSubject(manager, spent.userId);
       if (!user) return { kind: 'unknown' };
       return {
         kind: 'rotated',
         user,
-        refreshToken: await this.insertRefreshToken(manager, rotated.family_id, user.id),
+        refreshToken: await this.insertRefreshToken(manager, spent.familyId, user.id),
       };
     }
-    const [row]: Array<{
-      family_id: string;
-      user_id: string;
-      rotated: boolean;
-      expired: boolean;
-      revoked: boolean;
-    }> = await manager.query(
-      `SELECT t.family_id, t.user_id, t.rotated_at IS NOT NULL AS rotated, t.expires_at <= now() AS expired,
-              f.revoked_at IS NOT NULL AS revoked
-         FROM refresh_token t JOIN refresh_token_family f ON f.id = t.family_id
-        WHERE t.token_hash = $1`,
-      [hash],
-    );
-    if (!row) return { kind: 'unknown' };
-    if (row.revoked) return { kind: 'revoked' };
-    if (row.rotated) {
-      // Revoking the family (not each token) also catches a successor minted concurrently.
-      await manager.query(
-        `UPDATE refresh_token_family SET revoked_at = now(), revoked_reason = 'reuse' WHERE id = $1 AND revoked_at IS NULL`,
-        [row.family_id],
-      );
-      return { kind: 'reused', userId: row.user_id, familyId: row.family_id };
+    const token = await this.tokens.state(manager, hash);
+    if (!token) return { kind: 'unknown' };
+    if (token.revoked) return { kind: 'revoked' };
+    if (token.rotated) {
+      await this.tokens.revokeFamily(manager, token.familyId, 'reuse');
+      return { kind: 'reused', userId: token.userId, familyId: token.familyId };
     }
     return { kind: 'expired' };
   }
@@ -161,11 +126,8 @@ export class SessionsService {
     userId: string,
   ): Promise<string> {
     const token = randomBytes(32).toString('base64url');
-    await manager.query(
-      `INSERT INTO refresh_token (family_id, user_id, token_hash, expires_at)
-       VALUES ($1, $2, $3, now() + $4 * interval '1 second')`,
-      [familyId, userId, sha256(token), this.env.REFRESH_TOKEN_TTL_SECONDS],
-    );
+    const ttlSeconds = this.env.REFRESH_TOKEN_TTL_SECONDS;
+    await this.tokens.insert(manager, { familyId, userId, hash: sha256(token), ttlSeconds });
     return token;
   }
 

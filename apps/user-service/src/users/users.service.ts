@@ -3,7 +3,8 @@ import type { Role } from '@ha-shop/auth';
 import { isUniqueViolation } from '@ha-shop/database';
 import { EVENTS, OutboxService } from '@ha-shop/events';
 import { ProblemException } from '@ha-shop/service-kit';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { TokenSubject } from '../keys/access-token.issuer';
 import { PasswordHasher } from './password-hasher';
 import { passwordPolicyViolation } from './password-policy';
 import { UserEntity } from './user.entity';
@@ -74,6 +75,14 @@ export class UsersService {
       `SELECT id, email, roles, password_hash AS "passwordHash" FROM app_user WHERE lower(email) = $1`,
       [email],
     );
+    return row;
+  }
+
+  /** Who an access token names, read in the caller's transaction; undefined once the account is gone. */
+  async tokenSubject(m: EntityManager, userId: string): Promise<TokenSubject | undefined> {
+    const [row]: TokenSubject[] = await m.query('SELECT id, email, roles FROM app_user WHERE id = $1', [
+      userId,
+    ]);
     return row;
   }
 
