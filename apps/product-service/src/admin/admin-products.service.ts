@@ -11,6 +11,7 @@ import {
   VariantInputDto,
   VariantPatchDto,
 } from './dto/admin-input.dto';
+import { insertStock } from '../inventory/stock.repository';
 import { AdminCategoryDto, AdminProductDto } from './dto/admin-response.dto';
 
 @Injectable()
@@ -209,10 +210,7 @@ async function insertVariants(
       [productId, JSON.stringify(rows)],
     )
     .catch(rethrowDuplicate);
-  await m.query(
-    `INSERT INTO stock (sku, available) SELECT x.sku, x.stock FROM jsonb_to_recordset($1::jsonb) AS x(sku text, stock int)`,
-    [JSON.stringify(rows)],
-  );
+  await insertStock(m, rows);
 }
 
 /** Unique violations that slip past the pre-checks (a concurrent writer) are still a 409 naming the field. */

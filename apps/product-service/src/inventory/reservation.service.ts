@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EVENTS, OutboxService } from '@ha-shop/events';
 import { ProblemException } from '@ha-shop/service-kit';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ProductEnv } from '../config/product.env';
 import { CreateReservationDto, ReservationDto } from './dto/inventory.dto';
 import { refuseUnsellable, withPrices } from './reservation-pricing';
@@ -15,7 +15,7 @@ import {
   settleReserved,
 } from './reservation.repository';
 import { ReservationItem, ReservationRow } from './reservation.entity';
-import { canonical, moveReserved, takeStock, throwShortage } from './stock-moves';
+import { availableOf, canonical, moveReserved, takeStock } from './stock.repository';
 
 /**
  * Stock reservations for checkout. Every stock change is one guarded UPDATE per SKU
@@ -175,6 +175,27 @@ export class ReservationService {
       return expired.length;
     });
   }
+}
+
+/** The 409 (or 422 for SKUs that have no stock at all) for the items that could not be taken. */
+async function throwShortage(m: EntityManager, short: ReservationItem[], detail?: string): Promise<never> {
+  const available = await availableOf(
+    m,
+    short.map((s) => s.sku),
+  );
+  const unknown = short.filter((s) => !available.has(s.sku)).map((s) => s.sku);
+  if (unknown.length > 0) {
+    throw new ProblemException(422, 'unknown-sku', `Unknown SKU: ${unknown.join(', ')}.`, { skus: unknown });
+  }
+  throw new ProblemException(
+    409,
+    'out-of-stock',
+    detail ?? `Not enough stock for: ${short.map((s) => s.sku).join(', ')}.`,
+    {
+      skus: short.map((s) => s.sku),
+      items: short.map((s) => ({ sku: s.sku, requested: s.quantity, available: available.get(s.sku) ?? 0 })),
+    },
+  );
 }
 
 function fingerprint(items: ReservationItem[]): string {
