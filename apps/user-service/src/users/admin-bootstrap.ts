@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { SERVICE_NAME } from '../schema';
 import { PasswordHasher } from './password-hasher';
 import { normaliseEmail, passwordPolicyViolation } from './password-policy';
+import { upsertAdmin } from './user.repository';
 
 export interface CreateAdminResult {
   id: string;
@@ -32,16 +33,11 @@ export async function createAdmin(
   const passwordHash = await new PasswordHasher().hash(password);
   const outbox = new OutboxService(dataSource, SERVICE_NAME);
   return dataSource.transaction(async (manager) => {
-    // xmax = 0 only on a freshly inserted row: tells "created" from "updated" in one statement.
-    const [row]: Array<{ id: string; created: boolean; roles: string[] }> = await manager.query(
-      `INSERT INTO app_user (email, name, password_hash, roles) VALUES ($1, $2, $3, ARRAY['customer', 'admin'])
-       ON CONFLICT ((lower(email))) DO UPDATE SET
-         password_hash = EXCLUDED.password_hash,
-         roles = CASE WHEN 'admin' = ANY (app_user.roles) THEN app_user.roles ELSE app_user.roles || ARRAY['admin'] END,
-         updated_at = now()
-       RETURNING id, roles, (xmax = 0) AS created`,
-      [normalised, name.trim().slice(0, 100) || 'Administrator', passwordHash],
-    );
+    const row = await upsertAdmin(manager, {
+      email: normalised,
+      name: name.trim().slice(0, 100) || 'Administrator',
+      passwordHash,
+    });
     if (row.created) {
       await outbox.append(manager, {
         type: EVENTS.userRegistered,

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { Role } from '@ha-shop/auth';
 import { isUniqueViolation } from '@ha-shop/database';
 import { EVENTS, OutboxService } from '@ha-shop/events';
 import { ProblemException } from '@ha-shop/service-kit';
@@ -8,13 +7,13 @@ import type { TokenSubject } from '../keys/access-token.issuer';
 import { PasswordHasher } from './password-hasher';
 import { passwordPolicyViolation } from './password-policy';
 import { UserEntity } from './user.entity';
-
-export interface Credentials {
-  id: string;
-  email: string;
-  roles: Role[];
-  passwordHash: string;
-}
+import {
+  Credentials,
+  credentialsOf,
+  insertCustomer,
+  setPasswordHash,
+  tokenSubjectOf,
+} from './user.repository';
 
 @Injectable()
 export class UsersService {
@@ -34,11 +33,7 @@ export class UsersService {
     const passwordHash = await this.hasher.hash(password);
     try {
       return await this.dataSource.transaction(async (manager) => {
-        const [user]: UserEntity[] = await manager.query(
-          `INSERT INTO app_user (email, name, password_hash, roles) VALUES ($1, $2, $3, ARRAY['customer'])
-           RETURNING id, email, name, roles, created_at AS "createdAt"`,
-          [email, name, passwordHash],
-        );
+        const user = await insertCustomer(manager, { email, name, passwordHash });
         await this.outbox.append(manager, {
           type: EVENTS.userRegistered,
           aggregateId: user.id,
@@ -70,28 +65,17 @@ export class UsersService {
     return user;
   }
 
-  async credentials(email: string): Promise<Credentials | undefined> {
-    const [row]: Credentials[] = await this.dataSource.query(
-      `SELECT id, email, roles, password_hash AS "passwordHash" FROM app_user WHERE lower(email) = $1`,
-      [email],
-    );
-    return row;
+  credentials(email: string): Promise<Credentials | undefined> {
+    return credentialsOf(this.dataSource.manager, email);
   }
 
   /** Who an access token names, read in the caller's transaction; undefined once the account is gone. */
-  async tokenSubject(m: EntityManager, userId: string): Promise<TokenSubject | undefined> {
-    const [row]: TokenSubject[] = await m.query('SELECT id, email, roles FROM app_user WHERE id = $1', [
-      userId,
-    ]);
-    return row;
+  tokenSubject(m: EntityManager, userId: string): Promise<TokenSubject | undefined> {
+    return tokenSubjectOf(m, userId);
   }
 
   /** Upgrades a hash made with older parameters; best effort, the login already succeeded. */
   async rehash(userId: string, password: string): Promise<void> {
-    const passwordHash = await this.hasher.hash(password);
-    await this.dataSource.query('UPDATE app_user SET password_hash = $2, updated_at = now() WHERE id = $1', [
-      userId,
-      passwordHash,
-    ]);
+    await setPasswordHash(this.dataSource.manager, userId, await this.hasher.hash(password));
   }
 }
