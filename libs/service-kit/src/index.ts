@@ -12,6 +12,7 @@ export type { HealthDetailsProvider } from './health/health-checks';
 export { startService, runServiceProcess } from './bootstrap/run-service';
 export type { RunningService } from './bootstrap/run-service';
 export { ServiceCoreModule } from './service-core.module';
+export { PeriodicTask } from './lifecycle/periodic-task';
 export {
   IDEMPOTENCY_KEY_HEADER,
   IDEMPOTENCY_KEY_MAX,

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { withSpan } from '@ha-shop/observability';
+import { PeriodicTask } from '@ha-shop/service-kit';
 import { CheckoutEnv } from '../config/checkout.env';
 import { CancelledChargeSweeper } from './cancelled-charge.sweeper';
 import { IdempotencyPurgePass } from './idempotency-purge.pass';
@@ -8,15 +8,13 @@ import { StockSyncPass } from './stock-sync.pass';
 
 /**
  * Runs the recovery passes every PAYMENT_RETRY_INTERVAL_MS (when PAYMENT_RETRY_WORKER_ENABLED),
- * one whole pass at a time: a tick that comes while a pass runs is skipped, not stacked. On
- * shutdown it stops the timer and waits for the running pass, which stops early where it can.
+ * one whole pass at a time. On shutdown it stops the timer and waits for the running pass, which
+ * stops early where it can.
  */
 @Injectable()
 export class RecoveryScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RecoveryScheduler.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private readonly stopping = new AbortController();
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly paymentRetry: PaymentRetryPass,
@@ -24,37 +22,27 @@ export class RecoveryScheduler implements OnApplicationBootstrap, OnModuleDestro
     private readonly stockSync: StockSyncPass,
     private readonly idempotencyPurge: IdempotencyPurgePass,
     private readonly env: CheckoutEnv,
-  ) {}
+  ) {
+    this.task = new PeriodicTask({
+      name: 'checkout-recovery pass',
+      everyMs: env.PAYMENT_RETRY_INTERVAL_MS,
+      run: (signal) => this.pass(signal),
+      onError: (err) => this.logger.warn({ err }, 'recovery pass failed; next pass retries'),
+    });
+  }
 
   onApplicationBootstrap(): void {
-    if (!this.env.PAYMENT_RETRY_WORKER_ENABLED) return;
-    this.timer = setInterval(() => void this.tick(), this.env.PAYMENT_RETRY_INTERVAL_MS);
-    // Never the reason the process stays alive.
-    this.timer.unref();
+    if (this.env.PAYMENT_RETRY_WORKER_ENABLED) this.task.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopping.abort();
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 
-  /** One pass; overlapping timer ticks are skipped rather than stacked. */
-  tick(): Promise<void> {
-    if (this.stopping.signal.aborted) return Promise.resolve();
-    // A span per pass, so the pass's log lines and queries carry one trace id.
-    this.running ??= withSpan('checkout-recovery pass', async () => {
-      try {
-        await this.paymentRetry.run();
-        await this.cancelledCharges.sweep();
-        await this.stockSync.run(this.stopping.signal);
-        await this.idempotencyPurge.runIfDue();
-      } catch (err) {
-        this.logger.warn({ err }, 'recovery pass failed; next pass retries');
-      } finally {
-        this.running = undefined;
-      }
-    });
-    return this.running;
+  private async pass(signal: AbortSignal): Promise<void> {
+    await this.paymentRetry.run();
+    await this.cancelledCharges.sweep();
+    await this.stockSync.run(signal);
+    await this.idempotencyPurge.runIfDue();
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
-import { withSpan } from '@ha-shop/observability';
+import { PeriodicTask } from '@ha-shop/service-kit';
 import { PaymentEnv } from '../config/payment.env';
 import { IdempotencyService } from './idempotency.service';
 
@@ -7,32 +7,25 @@ import { IdempotencyService } from './idempotency.service';
 @Injectable()
 export class IdempotencyCleanupService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(IdempotencyCleanupService.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly task: PeriodicTask;
 
-  constructor(
-    private readonly idempotency: IdempotencyService,
-    private readonly env: PaymentEnv,
-  ) {}
+  constructor(idempotency: IdempotencyService, env: PaymentEnv) {
+    this.task = new PeriodicTask({
+      name: 'idempotency cleanup',
+      everyMs: env.IDEMPOTENCY_CLEANUP_INTERVAL_MS,
+      run: async () => {
+        const deleted = await idempotency.purgeExpired();
+        if (deleted > 0) this.logger.log({ deleted }, 'expired idempotency keys deleted');
+      },
+      onError: (err) => this.logger.warn({ err }, 'idempotency key cleanup failed; will retry'),
+    });
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.tick(), this.env.IDEMPOTENCY_CLEANUP_INTERVAL_MS);
-    this.timer.unref();
+    this.task.start();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private tick(): void {
-    if (this.running) return;
-    // A span per pass, so its log lines and queries carry one trace id.
-    this.running = withSpan('idempotency cleanup', () => this.idempotency.purgeExpired())
-      .then((n) => {
-        if (n > 0) this.logger.log({ deleted: n }, 'expired idempotency keys deleted');
-      })
-      .catch((err: unknown) => this.logger.warn({ err }, 'idempotency key cleanup failed; will retry'))
-      .finally(() => (this.running = undefined));
+  beforeApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { withSpan } from '@ha-shop/observability';
+import { PeriodicTask } from '@ha-shop/service-kit';
 import { ProductEnv } from '../config/product.env';
 import { ReservationService } from './reservation.service';
 
@@ -10,46 +10,36 @@ const MAX_BATCHES_PER_TICK = 20;
 @Injectable()
 export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ReservationSweeper.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly reservations: ReservationService,
     private readonly env: ProductEnv,
-  ) {}
+  ) {
+    this.task = new PeriodicTask({
+      name: 'reservation sweep',
+      everyMs: env.SWEEPER_INTERVAL_MS,
+      run: (signal) => this.sweep(signal),
+      // The database being away is not this worker's problem to report loudly; the next tick retries.
+      onError: (err) => this.logger.warn({ err }, 'reservation sweep failed'),
+    });
+  }
 
   onApplicationBootstrap(): void {
-    // unref: a pending sweep never keeps the process (or a test run) alive.
-    this.timer = setInterval(() => this.tick(), this.env.SWEEPER_INTERVAL_MS).unref();
+    this.task.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 
-  /** Runs one sweep now unless one is already running; resolves when it is done. */
-  tick(): Promise<void> {
-    // A span per sweep, so its log lines and queries carry one trace id.
-    this.running ??= withSpan('reservation sweep', () => this.sweep()).finally(
-      () => (this.running = undefined),
-    );
-    return this.running;
-  }
-
-  private async sweep(): Promise<void> {
-    try {
-      let total = 0;
-      for (let i = 0; i < MAX_BATCHES_PER_TICK && this.timer; i++) {
-        const n = await this.reservations.sweepExpired(this.env.SWEEPER_BATCH_SIZE);
-        total += n;
-        if (n < this.env.SWEEPER_BATCH_SIZE) break;
-      }
-      if (total > 0) this.logger.log({ expired: total }, 'expired reservations released');
-    } catch (err) {
-      // The database being away is not this worker's problem to report loudly; the next tick retries.
-      this.logger.warn({ err }, 'reservation sweep failed');
+  private async sweep(signal: AbortSignal): Promise<void> {
+    let total = 0;
+    for (let i = 0; i < MAX_BATCHES_PER_TICK && !signal.aborted; i++) {
+      const n = await this.reservations.sweepExpired(this.env.SWEEPER_BATCH_SIZE);
+      total += n;
+      if (n < this.env.SWEEPER_BATCH_SIZE) break;
     }
+    if (total > 0) this.logger.log({ expired: total }, 'expired reservations released');
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { KeySource } from '@ha-shop/auth';
+import { PeriodicTask } from '@ha-shop/service-kit';
 import { createLocalJWKSet, type JSONWebKeySet, type JWK, type JWTVerifyGetKey } from 'jose';
 import { createPrivateKey, KeyObject } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -23,12 +24,19 @@ export class SigningKeyStore implements KeySource, OnModuleInit, OnModuleDestroy
   private published: JWK[] = [];
   private keySet: JWTVerifyGetKey = createLocalJWKSet({ keys: [] });
   private lastLoad = 0;
-  private timer?: NodeJS.Timeout;
+  private readonly reloads: PeriodicTask;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly env: UserEnv,
-  ) {}
+  ) {
+    this.reloads = new PeriodicTask({
+      name: 'signing key reload',
+      everyMs: env.SIGNING_KEY_RELOAD_SECONDS * 1000,
+      run: () => this.reload(),
+      onError: (err) => this.logger.warn({ err }, 'signing key reload failed'),
+    });
+  }
 
   async onModuleInit(): Promise<void> {
     if (this.env.JWT_PRIVATE_KEY_PEM) {
@@ -38,16 +46,11 @@ export class SigningKeyStore implements KeySource, OnModuleInit, OnModuleDestroy
     }
     await this.reload();
     this.logger.log(`signing with key ${this.signing?.kid}; publishing ${this.published.length} key(s)`);
-    this.timer = setInterval(() => {
-      this.reload().catch((err: unknown) =>
-        this.logger.warn(`signing key reload failed: ${(err as Error).message}`),
-      );
-    }, this.env.SIGNING_KEY_RELOAD_SECONDS * 1000);
-    this.timer.unref();
+    this.reloads.start();
   }
 
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+  onModuleDestroy(): Promise<void> {
+    return this.reloads.stop();
   }
 
   /** The key new access tokens are signed with. */

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ThrottlerModule, ThrottlerOptions, ThrottlerStorage } from '@nestjs/throttler';
+import { PeriodicTask } from '@ha-shop/service-kit';
 import { DataSource } from 'typeorm';
 import { UserEnv } from '../config/user.env';
 import { PgThrottlerStorage } from './pg-throttler.storage';
@@ -19,23 +20,27 @@ function limitOf(name: string, perMinute: number, extra: Partial<ThrottlerOption
   };
 }
 
+/** Drops counters whose window has passed. */
 @Injectable()
 class RateLimitSweeper implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('RateLimit');
-  private timer?: NodeJS.Timeout;
-  constructor(@Inject(ThrottlerStorage) private readonly storage: PgThrottlerStorage) {}
+  private readonly task: PeriodicTask;
 
-  onModuleInit(): void {
-    this.timer = setInterval(() => {
-      this.storage
-        .sweep()
-        .catch((err: unknown) => this.logger.warn(`rate-limit sweep failed: ${(err as Error).message}`));
-    }, 5 * MINUTE_MS);
-    this.timer.unref();
+  constructor(@Inject(ThrottlerStorage) storage: PgThrottlerStorage) {
+    this.task = new PeriodicTask({
+      name: 'rate-limit sweep',
+      everyMs: 5 * MINUTE_MS,
+      run: () => storage.sweep(),
+      onError: (err) => this.logger.warn({ err }, 'rate-limit sweep failed'),
+    });
   }
 
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+  onModuleInit(): void {
+    this.task.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 }
 

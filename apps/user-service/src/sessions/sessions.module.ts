@@ -1,4 +1,5 @@
 import { Injectable, Logger, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { PeriodicTask } from '@ha-shop/service-kit';
 import { KeysModule } from '../keys/keys.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { UsersModule } from '../users/users.module';
@@ -10,24 +11,23 @@ import { SessionsService } from './sessions.service';
 @Injectable()
 class ExpiredSessionSweeper implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Sessions');
-  private timer?: NodeJS.Timeout;
-  constructor(private readonly tokens: RefreshTokenRepository) {}
+  private readonly task: PeriodicTask;
+
+  constructor(tokens: RefreshTokenRepository) {
+    this.task = new PeriodicTask({
+      name: 'session sweep',
+      everyMs: 60 * 60_000,
+      run: () => tokens.deleteExpired(),
+      onError: (err) => this.logger.warn({ err }, 'session sweep failed'),
+    });
+  }
 
   onModuleInit(): void {
-    this.timer = setInterval(() => {
-      this.sweep().catch((err: unknown) =>
-        this.logger.warn(`session sweep failed: ${(err as Error).message}`),
-      );
-    }, 60 * 60_000);
-    this.timer.unref();
+    this.task.start();
   }
 
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
-  }
-
-  sweep(): Promise<void> {
-    return this.tokens.deleteExpired();
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 }
 
