@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OutboxService, parseFeedCursor } from '@ha-shop/events';
+import { type DomainEvent, type OutboxService, parseFeedCursor } from '@ha-shop/events';
 import type { RunningService } from '@ha-shop/service-kit';
 import {
   apiClient,
@@ -172,6 +173,39 @@ describe('analytics event delivery', () => {
     );
     expect(`${stored.txid}.${stored.seq}`).toBe((await kpis(svc)).feeds[0].cursor);
     expect(Number(stored.txid)).toBeGreaterThan(0);
+  });
+
+  it('applies a page in one go: an event twice in it counts once, and same-minute counts add up', async () => {
+    const at = new Date().toISOString();
+    const login = (seq: number): DomainEvent => ({
+      id: randomUUID(),
+      seq: String(seq),
+      position: `0.${seq}`,
+      source: 'page-test',
+      type: 'user.logged_in',
+      aggregateId: 'u-page',
+      payload: { userId: 'u-page' },
+      traceparent: null,
+      occurredAt: at,
+    });
+    const [a, b] = [login(1), login(2)];
+    const logins = async () =>
+      Number(
+        (
+          await sql(
+            analyticsDb,
+            `SELECT coalesce(sum(value), 0)::int AS n FROM kpi_minute WHERE metric = 'logins'`,
+          )
+        )[0].n,
+      );
+    const before = await logins();
+    const applier = analytics[0].app.get(EventApplier);
+    expect(await applier.applyPage('page-test', [a, a, b])).toEqual({ applied: 2, duplicates: 1 });
+    expect(await logins()).toBe(before + 2);
+    expect(await applier.applyPage('page-test', [b])).toEqual({ applied: 0, duplicates: 1 });
+    expect(await logins()).toBe(before + 2);
+    const active = await sql(analyticsDb, `SELECT 1 FROM user_activity WHERE user_id = 'u-page'`);
+    expect(active).toHaveLength(1);
   });
 
   it('lets two analytics replicas share one feed without double counting', async () => {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type DomainEvent, formatFeedCursor, parseFeedCursor } from '@ha-shop/events';
 import { consumeSpan } from '@ha-shop/observability';
 import { DataSource, EntityManager } from 'typeorm';
-import { project } from './event-projection';
+import { KpiIncrement, project } from './event-projection';
 
 export interface ApplyResult {
   applied: number;
@@ -36,49 +36,77 @@ export class EventApplier {
     source: string,
     events: DomainEvent[],
   ): Promise<ApplyResult> {
+    if (events.length === 0) return { applied: 0, duplicates: 0 };
+    // A statement per table per page, not per event: under load a page holds tens of events.
+    const fresh = await markProcessed(m, source, events);
+    const increments: Array<KpiIncrement & { at: string }> = [];
+    const active: Array<{ userId: string; at: string }> = [];
     let applied = 0;
     for (const event of events) {
+      // delete: the same event twice in one page still counts once. PostgreSQL answers ids in
+      // lower case; the feed's are its own, so nothing else differs.
+      if (!fresh.delete(event.id.toLowerCase())) continue;
+      applied++;
       // A consumer span linked to the producer's trace, so one trace shows the order end to end.
-      if (await consumeSpan(event, () => this.applyOne(m, source, event))) applied++;
+      const { increments: incs, activeUserId } = await consumeSpan(event, () => project(event));
+      for (const inc of incs) increments.push({ ...inc, at: event.occurredAt });
+      if (activeUserId) active.push({ userId: activeUserId, at: event.occurredAt });
     }
-    const last = events.at(-1);
-    if (last) {
-      // A producer from before positions sends none: its seq is a position with txid 0.
-      const at = parseFeedCursor(last.position ?? last.seq);
-      // Only forward: a replayed older page must not rewind the cursor.
-      await m.query(
-        `INSERT INTO feed_cursor (source, last_txid, last_seq) VALUES ($1, $2, $3)
-         ON CONFLICT (source) DO UPDATE
-           SET last_txid = EXCLUDED.last_txid, last_seq = EXCLUDED.last_seq, updated_at = now()
-           WHERE (feed_cursor.last_txid, feed_cursor.last_seq) < (EXCLUDED.last_txid, EXCLUDED.last_seq)`,
-        [source, at.txid, at.seq],
-      );
-    }
+    await addToKpis(m, increments);
+    await recordActivity(m, active);
+    // A producer from before positions sends none: its seq is a position with txid 0.
+    const at = parseFeedCursor(events[events.length - 1].position ?? events[events.length - 1].seq);
+    // Only forward: a replayed older page must not rewind the cursor.
+    await m.query(
+      `INSERT INTO feed_cursor (source, last_txid, last_seq) VALUES ($1, $2, $3)
+       ON CONFLICT (source) DO UPDATE
+         SET last_txid = EXCLUDED.last_txid, last_seq = EXCLUDED.last_seq, updated_at = now()
+         WHERE (feed_cursor.last_txid, feed_cursor.last_seq) < (EXCLUDED.last_txid, EXCLUDED.last_seq)`,
+      [source, at.txid, at.seq],
+    );
     return { applied, duplicates: events.length - applied };
   }
+}
 
-  /** Applies one event unless it was applied before; returns whether it was new. */
-  private async applyOne(m: EntityManager, source: string, event: DomainEvent): Promise<boolean> {
-    const inserted: unknown[] = await m.query(
-      `INSERT INTO processed_event (event_id, source, seq, type) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
-      [event.id, source, event.seq, event.type.slice(0, 100)],
-    );
-    if (inserted.length === 0) return false;
-    const { increments, activeUserId } = project(event);
-    for (const inc of increments) {
-      await m.query(
-        `INSERT INTO kpi_minute (bucket, metric, dimension, value) VALUES (date_trunc('minute', $1::timestamptz), $2, $3, $4)
-         ON CONFLICT (bucket, metric, dimension) DO UPDATE SET value = kpi_minute.value + EXCLUDED.value`,
-        [event.occurredAt, inc.metric, inc.dimension ?? '', inc.value],
-      );
-    }
-    if (activeUserId) {
-      await m.query(
-        `INSERT INTO user_activity (user_id, bucket) VALUES ($1, date_trunc('minute', $2::timestamptz)) ON CONFLICT DO NOTHING`,
-        [activeUserId, event.occurredAt],
-      );
-    }
-    return true;
-  }
+/** The dedupe rows of a page; returns the ids that were not applied before. */
+async function markProcessed(m: EntityManager, source: string, events: DomainEvent[]): Promise<Set<string>> {
+  const inserted: Array<{ event_id: string }> = await m.query(
+    `INSERT INTO processed_event (event_id, source, seq, type)
+     SELECT e.id, $1, e.seq, e.type FROM unnest($2::uuid[], $3::bigint[], $4::text[]) AS e(id, seq, type)
+     ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+    [source, events.map((e) => e.id), events.map((e) => e.seq), events.map((e) => e.type.slice(0, 100))],
+  );
+  return new Set(inserted.map((r) => r.event_id));
+}
+
+/** Summed per minute bucket first: one upsert may not touch the same row twice. */
+async function addToKpis(m: EntityManager, increments: Array<KpiIncrement & { at: string }>): Promise<void> {
+  if (increments.length === 0) return;
+  await m.query(
+    `INSERT INTO kpi_minute (bucket, metric, dimension, value)
+     SELECT date_trunc('minute', i.at), i.metric, i.dimension, sum(i.value)
+       FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::bigint[]) AS i(at, metric, dimension, value)
+      GROUP BY 1, 2, 3
+     ON CONFLICT (bucket, metric, dimension) DO UPDATE SET value = kpi_minute.value + EXCLUDED.value`,
+    [
+      increments.map((i) => i.at),
+      increments.map((i) => i.metric),
+      increments.map((i) => i.dimension ?? ''),
+      increments.map((i) => i.value),
+    ],
+  );
+}
+
+async function recordActivity(
+  m: EntityManager,
+  active: Array<{ userId: string; at: string }>,
+): Promise<void> {
+  if (active.length === 0) return;
+  await m.query(
+    `INSERT INTO user_activity (user_id, bucket)
+     SELECT DISTINCT a.user_id, date_trunc('minute', a.at)
+       FROM unnest($1::text[], $2::timestamptz[]) AS a(user_id, at)
+     ON CONFLICT DO NOTHING`,
+    [active.map((a) => a.userId), active.map((a) => a.at)],
+  );
 }
