@@ -26,7 +26,7 @@ const root = join(import.meta.dirname, '..');
 const require = createRequire(join(root, 'package.json'));
 const autocannon = require('autocannon');
 const { nodePreloadArgs } = require('@ha-shop/observability');
-const { freePort } = require('@ha-shop/testkit');
+const { freePort } = require('@ha-shop/os-process');
 const runner = require(join(root, 'apps', 'runner', 'dist', 'index.js'));
 const { REPLICA_NODE_ARGS } = require(join(root, 'apps', 'runner', 'dist', 'services.js'));
 

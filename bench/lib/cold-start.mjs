@@ -9,7 +9,7 @@ import { median } from './stats.mjs';
 const require = createRequire(import.meta.url);
 
 async function timeToReady(args, env, path, cwd) {
-  const { freePort } = require('@ha-shop/testkit');
+  const { freePort } = require('@ha-shop/os-process');
   const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, args, {

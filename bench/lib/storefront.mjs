@@ -130,7 +130,7 @@ async function adminCookie(runner) {
 export async function measureStorefront(root, platform) {
   const { runner } = platform;
   const { Storefront, replicaTiming } = require(join(root, 'apps', 'runner', 'dist', 'index.js'));
-  const { freePort } = require('@ha-shop/testkit');
+  const { freePort } = require('@ha-shop/os-process');
   const cfg = { ...runner.config, storefront: true, storefrontPort: await freePort() };
   const logFile = join(runner.config.dataDir, 'logs', 'storefront.log');
   const sf = Storefront.detect(cfg, runner.edgeUrl, logFile, runner.events, replicaTiming(cfg));
