@@ -32,13 +32,9 @@ export function toProblem(err: unknown, logger: Logger): unknown {
   if (err instanceof SagaAbort && err.problem) return err.problem;
   if (isDependencyUnavailable(err)) return unavailable(err);
   if (err instanceof UnexpectedDependencyResponse) {
+    // Already the 503 the client gets; logged here, as an error, because it may be our bug.
     logger.error({ err }, 'checkout failed on an unusable answer from a dependency');
-    const service = err.service.replace(/-service$/, '');
-    return new ServiceUnavailableProblem(
-      `Checkout is unavailable right now (${service} answered unexpectedly); retry shortly.`,
-      2,
-      { dependency: service, reason: 'unexpected-response' },
-    );
+    return err;
   }
   if (mapError(err).problem.status !== 500) return err;
   logger.error({ err }, 'checkout failed unexpectedly');
